@@ -1,0 +1,32 @@
+"""The audit trail: every write path calls `record` (or `record_change` for model edits)."""
+
+from django.db import models
+
+from kamapp.models import AuditEvent
+
+
+def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=None) -> AuditEvent:
+    return AuditEvent.objects.create(
+        tenant=tenant,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed, as JSON-safe strings."""
+    return {
+        key: [_plain(before.get(key)), _plain(value)]
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,130 @@
+"""Demo tenants and people for `manage.py seed_demo`. Later apps add their demo data here."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from kamapp.models import Membership, Role, Tenant, User
+from kamapp.rls import tenant_context
+
+DEMO_PASSWORD = "kamapp-demo"
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    role: str
+    title: str
+    manager: str = ""  # email of the manager within the tenant
+
+
+TENANTS = {
+    ("northwind", "Northwind Industrial Supply"): [
+        Person("admin@northwind.example", "Priya Raman", Role.ADMIN, "Sales Operations Lead"),
+        Person("cso@northwind.example", "Daniel Okafor", Role.LEADER, "Chief Sales Officer"),
+        Person(
+            "sara.lindqvist@northwind.example",
+            "Sara Lindqvist",
+            Role.SUPERVISOR,
+            "Head of Key Accounts, EMEA",
+            "cso@northwind.example",
+        ),
+        Person(
+            "marco.bianchi@northwind.example",
+            "Marco Bianchi",
+            Role.SUPERVISOR,
+            "Head of Key Accounts, Americas",
+            "cso@northwind.example",
+        ),
+        Person(
+            "kam@northwind.example",
+            "Aisha Khan",
+            Role.KAM,
+            "Key Account Manager",
+            "sara.lindqvist@northwind.example",
+        ),
+        Person(
+            "tom.becker@northwind.example",
+            "Tom Becker",
+            Role.KAM,
+            "Key Account Manager",
+            "sara.lindqvist@northwind.example",
+        ),
+        Person(
+            "lucia.fernandez@northwind.example",
+            "Lucía Fernández",
+            Role.KAM,
+            "Senior Key Account Manager",
+            "marco.bianchi@northwind.example",
+        ),
+        Person(
+            "james.whitfield@northwind.example",
+            "James Whitfield",
+            Role.KAM,
+            "Key Account Manager",
+            "marco.bianchi@northwind.example",
+        ),
+        Person("morgan.lee@consulting.example", "Morgan Lee", Role.LEADER, "KAM Programme Advisor"),
+    ],
+    ("helix", "Helix Medical Devices"): [
+        Person("admin@helix.example", "Grace Mwangi", Role.ADMIN, "Commercial Excellence Manager"),
+        Person("vp@helix.example", "Henrik Nielsen", Role.LEADER, "VP Global Accounts"),
+        Person(
+            "supervisor@helix.example",
+            "Olivia Chen",
+            Role.SUPERVISOR,
+            "Director, Strategic Accounts",
+            "vp@helix.example",
+        ),
+        Person(
+            "kam@helix.example",
+            "Rafael Souza",
+            Role.KAM,
+            "Strategic Account Manager",
+            "supervisor@helix.example",
+        ),
+        Person(
+            "emma.schultz@helix.example",
+            "Emma Schultz",
+            Role.KAM,
+            "Strategic Account Manager",
+            "supervisor@helix.example",
+        ),
+        Person(
+            "morgan.lee@consulting.example",
+            "Morgan Lee",
+            Role.SUPERVISOR,
+            "Interim Director, Key Accounts",
+            "vp@helix.example",
+        ),
+    ],
+}
+
+
+def seed() -> list[tuple[str, str, str]]:
+    """Create (or bring back) the demo tenants and people; returns (tenant, email, role) rows."""
+    logins = []
+    with transaction.atomic():
+        for (slug, name), people in TENANTS.items():
+            tenant, _ = Tenant.objects.update_or_create(slug=slug, defaults={"name": name})
+            with tenant_context(tenant.pk):
+                memberships = {}
+                for person in people:
+                    user = User.objects.filter(email=person.email).first()
+                    if user is None:
+                        user = User.objects.create_user(
+                            person.email, DEMO_PASSWORD, full_name=person.name
+                        )
+                    memberships[person.email], _ = Membership.objects.update_or_create(
+                        tenant=tenant,
+                        user=user,
+                        defaults={
+                            "role": person.role,
+                            "title": person.title,
+                            "is_active": True,
+                            "manager": memberships.get(person.manager),
+                        },
+                    )
+                    logins.append((name, person.email, Role(person.role).label))
+    return logins

@@ -1,0 +1,84 @@
+"""Inviting people into a tenant and accepting invitations."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from kamapp.audit import record
+from kamapp.models import Invitation, Membership, Tenant, User
+from kamapp.rls import tenant_context
+
+
+def invite(form, tenant: Tenant, actor: User) -> Invitation:
+    invitation = form.save(commit=False)
+    invitation.tenant = tenant
+    invitation.invited_by = actor
+    invitation.save()
+    record(tenant, actor, "invitation.create", invitation, {"role": invitation.role})
+    from kamapp.tasks import send_invitation
+
+    send_invitation.delay_on_commit(tenant.pk, invitation.pk)
+    return invitation
+
+
+def send(invitation: Invitation, base_url: str) -> None:
+    link = base_url.rstrip("/") + reverse("invitation-accept", args=[invitation.token()])
+    context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
+    send_mail(
+        subject=f"You are invited to {invitation.tenant.name} on kamapp",
+        message=render_to_string("kamapp/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def resolve(token: str) -> Invitation | None:
+    """The pending invitation a token names, or None when it is bad, expired or used.
+
+    Runs before any tenant context exists, so it sets the token's tenant itself.
+    """
+    try:
+        tenant_id, invitation_id, nonce = signing.loads(
+            token, salt=Invitation.SALT, max_age=settings.INVITATION_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError):
+        return None
+    with tenant_context(tenant_id):
+        return (
+            Invitation.objects.filter(
+                tenant_id=tenant_id,
+                pk=invitation_id,
+                nonce=nonce,
+                accepted_at=None,
+                revoked_at=None,
+            )
+            .select_related("tenant", "manager")
+            .first()
+        )
+
+
+def accept(
+    invitation: Invitation, user: User | None, full_name: str = "", password: str = ""
+) -> Membership:
+    """Attach `user` (or a new user made from the form) to the invitation's tenant."""
+    with transaction.atomic(), tenant_context(invitation.tenant_id):
+        if user is None:
+            user = User.objects.create_user(invitation.email, password, full_name=full_name)
+        membership, _ = Membership.objects.update_or_create(
+            tenant=invitation.tenant,
+            user=user,
+            defaults={"role": invitation.role, "manager": invitation.manager, "is_active": True},
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+        record(invitation.tenant, user, "invitation.accept", membership, {"role": membership.role})
+    return membership
+
+
+def revoke(invitation: Invitation, actor: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(invitation.tenant, actor, "invitation.revoke", invitation)

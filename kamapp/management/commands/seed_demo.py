@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from kamapp import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo tenants and users (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when any tenant exists."
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        from kamapp.models import Tenant
+
+        if if_empty and Tenant.objects.exists():
+            self.stdout.write("Demo data: database not empty, left as it is.")
+            return
+        logins = demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Password for every login: {demo.DEMO_PASSWORD}")
+        )
+        for tenant, email, role in logins:
+            self.stdout.write(f"  {tenant:<30} {role:<22} {email}")

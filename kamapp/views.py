@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kamapp import invitations, members
+from kamapp.forms import AcceptInvitationForm, InvitationForm, MembershipForm, SignInForm
+from kamapp.http import TenantRequest
+from kamapp.models import AuditEvent, Invitation, Membership, User
+from kamapp.policy import require_permission
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their tenant, or let them choose when they have several."""
+    memberships = list(members.of_user(request.user))
+    if len(memberships) == 1:
+        return redirect("dashboard", slug=memberships[0].tenant.slug)
+    return render(request, "kamapp/tenant_switch.html", {"memberships": memberships})
+
+
+@login_required
+def switch_tenant(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "kamapp/tenant_switch.html", {"memberships": members.of_user(request.user)}
+    )
+
+
+@require_permission("tenant.view")
+def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
+    context = {"summary": members.summary(request.tenant, request.membership)}
+    return render(request, "kamapp/dashboard.html", context)
+
+
+@require_permission("members.view")
+@require_http_methods(["GET", "POST"])
+def member_list(request: TenantRequest, slug: str) -> HttpResponse:
+    form = InvitationForm(request.POST or None, tenant=request.tenant)
+    if request.method == "POST":
+        if not members.may_manage(request):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            invitation = invitations.invite(form, request.tenant, request.user)
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("member-list", slug=slug)
+    context = {
+        "memberships": members.listing(request.tenant, request.GET.get("q", "")),
+        "invitations": Invitation.objects.for_tenant(request.tenant)
+        .filter(accepted_at=None, revoked_at=None)
+        .select_related("invited_by"),
+        "form": form,
+        "q": request.GET.get("q", ""),
+    }
+    return render(request, "kamapp/members.html", context)
+
+
+@require_permission("members.manage")
+@require_http_methods(["GET", "POST"])
+def member_edit(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.for_tenant(request.tenant).select_related("user"), pk=membership_pk
+    )
+    form = MembershipForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        members.update(form, request.user)
+        messages.success(request, f"{membership.user} updated.")
+        return redirect("member-list", slug=slug)
+    return render(request, "kamapp/member_edit.html", {"form": form, "member": membership})
+
+
+@require_permission("members.manage")
+@require_POST
+def member_toggle_active(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.for_tenant(request.tenant).select_related("user"), pk=membership_pk
+    )
+    if membership == request.membership:
+        messages.error(request, "You cannot deactivate yourself.")
+    else:
+        members.set_active(membership, not membership.is_active, request.user)
+        state = "reactivated" if membership.is_active else "deactivated"
+        messages.success(request, f"{membership.user} {state}.")
+    return redirect("member-list", slug=slug)
+
+
+@require_permission("members.manage")
+@require_POST
+def invitation_revoke(request: TenantRequest, slug: str, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.for_tenant(request.tenant).filter(accepted_at=None, revoked_at=None),
+        pk=invitation_pk,
+    )
+    invitations.revoke(invitation, request.user)
+    messages.success(request, f"Invitation to {invitation.email} revoked.")
+    return redirect("member-list", slug=slug)
+
+
+@require_permission("audit.view")
+def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
+    events = AuditEvent.objects.for_tenant(request.tenant).select_related("actor")
+    page = members.paginate(request, events, per_page=50)
+    return render(request, "kamapp/audit_log.html", {"page": page})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitations.resolve(token)
+    if invitation is None:
+        return render(request, "kamapp/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated and request.user != existing:
+        return render(
+            request, "kamapp/invitation_wrong_user.html", {"invitation": invitation}, status=403
+        )
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation, existing_user=existing)
+    if request.method == "POST" and form.is_valid():
+        membership = invitations.accept(invitation, existing, **form.cleaned_data)
+        if not request.user.is_authenticated:
+            login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {invitation.tenant.name}.")
+        return redirect("dashboard", slug=invitation.tenant.slug)
+    return render(
+        request,
+        "kamapp/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    from django.core.cache import cache
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means unhealthy, whatever its type
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("healthz", "ok", 5)
+        checks["redis"] = "ok" if cache.get("healthz") == "ok" else "error: no read-back"
+    except Exception as exc:
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

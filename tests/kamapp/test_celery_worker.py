@@ -1,0 +1,47 @@
+"""A real Celery worker, consuming from the real Redis, runs a task that writes under RLS."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from kamapp.celery import app
+from kamapp.tasks import send_invitation
+
+
+@pytest.fixture
+def real_worker(settings):
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_sends_an_invitation_once(org_a, org_b, real_worker):
+    invitation = org_a.invitation
+    send_invitation.delay(org_a.tenant.pk, invitation.pk)
+    send_invitation.delay(org_a.tenant.pk, invitation.pk)  # a duplicate delivery
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        invitation.refresh_from_db()
+        if invitation.sent_at and len(mail.outbox) >= 1:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)  # let the duplicate finish too
+    assert invitation.sent_at is not None
+    assert [m.to for m in mail.outbox] == [[invitation.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_cannot_touch_another_tenant(org_a, org_b, real_worker):
+    # B's id with A's invitation: RLS for B hides the row, nothing is sent.
+    result = send_invitation.apply_async((org_b.tenant.pk, org_a.invitation.pk))
+    time.sleep(1.5)
+    org_a.invitation.refresh_from_db()
+    assert org_a.invitation.sent_at is None
+    assert mail.outbox == []
+    assert result.id
