@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python >= 3.12 found (Django 6 needs it). Install one, e.g. 'pyenv install 3.12', or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet '.[dev]'
 	@touch $@
 
 deps: system-deps $(VENV)/.installed

@@ -6,6 +6,9 @@ from kamapp.models import AuditEvent
 
 
 def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=None) -> AuditEvent:
+    """Write one audit event. A model's `audit_scope` (e.g. {"account": 7}) is stored in
+    `changes` too, so the history of a parent can find its children's events."""
+    changes = {**getattr(obj, "audit_scope", {}), **(changes or {})}
     return AuditEvent.objects.create(
         tenant=tenant,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -13,7 +16,7 @@ def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=No
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
-        changes=changes or {},
+        changes=changes,
     )
 
 

@@ -1,7 +1,12 @@
-"""Demo tenants and people for `manage.py seed_demo`. Later apps add their demo data here."""
+"""Demo tenants and people for `manage.py seed_demo`.
+
+Each app adds its own demo data through a `seed_demo(tenant)` method on its AppConfig,
+called in INSTALLED_APPS order inside the tenant's RLS context (kamapp imports no app).
+"""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 
 from kamapp.models import Membership, Role, Tenant, User
@@ -127,4 +132,7 @@ def seed() -> list[tuple[str, str, str]]:
                         },
                     )
                     logins.append((name, person.email, Role(person.role).label))
+                for config in apps.get_app_configs():
+                    if hasattr(config, "seed_demo"):
+                        config.seed_demo(tenant)
     return logins

@@ -1,7 +1,7 @@
 """Who may do what: the one place that answers "may this membership do X (to this object)".
 
-Views use `require_permission`, templates the `can` filter; both end here. Later apps add
-their actions to RULES.
+Views use `require_permission`, templates the `can` filter; both end here. Apps register
+their actions with `register` (roles that may, plus an optional object-level test).
 """
 
 from collections.abc import Callable
@@ -22,6 +22,18 @@ RULES: dict[str, frozenset[str]] = {
 }
 
 
+# action -> test(membership, obj) applied after the role check when an object is given.
+OBJECT_RULES: dict[str, Callable[[Membership, object], bool]] = {}
+
+
+def register(
+    action: str, roles, object_rule: Callable[[Membership, object], bool] | None = None
+) -> None:
+    RULES[action] = frozenset(roles)
+    if object_rule is not None:
+        OBJECT_RULES[action] = object_rule
+
+
 def can(membership: Membership | None, action: str, obj=None) -> bool:
     if membership is None or not membership.is_active:
         return False
@@ -29,7 +41,10 @@ def can(membership: Membership | None, action: str, obj=None) -> bool:
         roles = RULES[action]
     except KeyError:
         raise ValueError(f"unknown action {action!r}") from None
-    return membership.role in roles
+    if membership.role not in roles:
+        return False
+    rule = OBJECT_RULES.get(action)
+    return obj is None or rule is None or rule(membership, obj)
 
 
 def require_permission(action: str) -> Callable:

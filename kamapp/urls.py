@@ -20,6 +20,7 @@ tenant_patterns = [
         name="invitation-revoke",
     ),
     path("settings/audit/", views.audit_log, name="audit-log"),
+    path("", include("accounts.urls")),
 ]
 
 urlpatterns = [

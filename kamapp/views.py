@@ -123,7 +123,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "kamapp/invitation_wrong_user.html", {"invitation": invitation}, status=403
         )
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation, existing_user=existing)
+    data = request.POST if request.method == "POST" else None  # confirming posts no fields
+    form = AcceptInvitationForm(data, invitation=invitation, existing_user=existing)
     if request.method == "POST" and form.is_valid():
         membership = invitations.accept(invitation, existing, **form.cleaned_data)
         if not request.user.is_authenticated:

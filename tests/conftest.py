@@ -34,12 +34,17 @@ def _test_code_sees_all_tenants(request):
         yield
         return
     request.getfixturevalue("transactional_db" if _wants_transactions(request) else "db")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('app.rls_bypass', 'on', false)")
+    see_all_tenants()
     yield
     if connection.connection is not None and not connection.needs_rollback:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('app.rls_bypass', '', false)")
+
+
+def see_all_tenants() -> None:
+    """Turn the RLS bypass on for this (test) connection's session."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.rls_bypass', 'on', false)")
 
 
 def _wants_transactions(request) -> bool:

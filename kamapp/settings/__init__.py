@@ -121,10 +121,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Sign-in throttling: this many failures per email (or per client address) lock sign-in
+# Sign-in throttling: this many failures per email (times the factor per client address)
+# lock sign-in
 # for the window, counted in Redis.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+LOGIN_FAILURE_CLIENT_FACTOR = env_int("LOGIN_FAILURE_CLIENT_FACTOR", 4)
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"

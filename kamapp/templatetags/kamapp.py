@@ -15,3 +15,12 @@ def can(membership, action: str) -> bool:
 def nav_active(context, *url_names: str) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
     return "is-active" if match is not None and match.url_name in url_names else ""
+
+
+@register.filter
+def audit_change(value) -> str:
+    """An audit `changes` value: "old → new" for a pair, the value itself otherwise."""
+    if isinstance(value, list) and len(value) == 2:
+        old, new = ("—" if v in (None, "") else v for v in value)
+        return f"{old} → {new}"
+    return str(value)

@@ -42,7 +42,7 @@ def test_admin_invites_a_member(live_server, page, console_errors, org_a):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/o/{org_a.tenant.slug}/")
-    page.get_by_role("link", name="Members").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Members").click()
     page.get_by_label("Email").fill(org_a.kam.user.email)
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("already a member")).to_be_visible()

@@ -129,3 +129,12 @@ def test_a_bad_invitation_link_is_a_clear_404(client, db, token):
 def test_an_expired_invitation_is_refused(client, org_a, settings):
     settings.INVITATION_MAX_AGE = -1
     assert client.get(_invitation_link(org_a)).status_code == 404
+
+
+def test_one_client_guessing_many_emails_is_throttled(client, org_a, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_FAILURE_CLIENT_FACTOR = 3
+    for n in range(6):
+        sign_in(client, f"someone{n}@acme.test", "nope")
+    response = sign_in(client, org_a.kam.user.email)
+    assert "Too many failed sign-in attempts" in response.text

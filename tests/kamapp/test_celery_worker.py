@@ -8,6 +8,7 @@ from django.core import mail
 
 from kamapp.celery import app
 from kamapp.tasks import send_invitation
+from tests.conftest import see_all_tenants
 
 
 @pytest.fixture
@@ -15,6 +16,7 @@ def real_worker(settings):
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            see_all_tenants()  # the worker's Django fixup reconnected this thread's database
             yield
     finally:
         app.conf.task_always_eager = True

@@ -1,0 +1,424 @@
+"""Demo key accounts with a year of history and deliberate patterns for health and alerts:
+an account upsold while its KPIs stall, one discounting heavily, one with a stale plan, and
+one single-threaded through a lone contact."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts import metrics
+from accounts.models import (
+    KPI,
+    AccountPlan,
+    AccountTeamMember,
+    Action,
+    Contact,
+    CustomerFeedback,
+    FinancialPeriod,
+    Interaction,
+    InteractionContact,
+    KeyAccount,
+    KPIMeasurement,
+    Objective,
+    PlanRevision,
+    Tier,
+)
+from kamapp.models import Membership, Role, Tenant
+
+CUSTOMERS = {
+    "northwind": [
+        ("Bergmann Automotive", "Automotive"),
+        ("Cascadia Paper Mills", "Pulp & paper"),
+        ("Orion Rail Systems", "Rail"),
+        ("Kestrel Aerospace", "Aerospace"),
+        ("Valmont Food Processing", "Food & beverage"),
+        ("Ridgeway Mining", "Mining"),
+        ("Solent Marine Engineering", "Marine"),
+        ("Tatra Steelworks", "Metals"),
+        ("Brightwater Utilities", "Utilities"),
+        ("Halden Chemicals", "Chemicals"),
+        ("Novaterra Agritech", "Agriculture"),
+        ("Quayside Logistics", "Logistics"),
+        ("Arcadia Packaging", "Packaging"),
+        ("Lumen Glassworks", "Glass"),
+        ("Pinecrest Timber", "Forestry"),
+        ("Meridian Pharma Plants", "Pharmaceuticals"),
+        ("Helios Solar Farms", "Energy"),
+        ("Corvid Defence Systems", "Defence"),
+        ("Danube Cement", "Construction materials"),
+        ("Eastgate Textiles", "Textiles"),
+        ("Fjordline Ferries", "Transport"),
+        ("Granite Peak Water", "Utilities"),
+        ("Ironbridge Foundry", "Metals"),
+        ("Juniper Robotics", "Machinery"),
+        ("Larkspur Breweries", "Food & beverage"),
+    ],
+    "helix": [
+        ("St. Aurelia University Hospital", "Academic hospital"),
+        ("Northshore Health System", "Hospital network"),
+        ("Valley Regional Medical Centre", "Regional hospital"),
+        ("Clearwater Cardiac Institute", "Specialist clinic"),
+        ("Kingsbridge NHS Trust", "Public hospital trust"),
+        ("Meditron Group Purchasing", "Group purchasing"),
+        ("Lakeside Children's Hospital", "Paediatric hospital"),
+        ("Summit Orthopaedic Partners", "Specialist clinic"),
+        ("Riverbend Veterans Hospital", "Public hospital"),
+        ("Harbourview Oncology Centre", "Specialist clinic"),
+        ("Alpine Rehabilitation Clinics", "Rehabilitation"),
+        ("Greenfield Community Health", "Community care"),
+        ("Bayfront Surgical Hospital", "Surgical hospital"),
+        ("Crescent Dialysis Network", "Dialysis"),
+        ("Westmoor Teaching Hospital", "Academic hospital"),
+        ("Oakridge Diagnostics", "Diagnostics"),
+        ("Pioneer Ambulatory Care", "Ambulatory care"),
+        ("Sterling Eye Institute", "Specialist clinic"),
+        ("Tidewater Medical Group", "Physician group"),
+        ("Unity Care Partners", "Hospital network"),
+        ("Vista Heart & Vascular", "Specialist clinic"),
+        ("Willowbrook Senior Living", "Elderly care"),
+        ("Yardley Sports Medicine", "Specialist clinic"),
+        ("Zenith Private Hospitals", "Private hospital group"),
+        ("Aurora Fertility Clinics", "Specialist clinic"),
+    ],
+}
+
+FIRST = [
+    "Anna",
+    "Ben",
+    "Chloé",
+    "David",
+    "Elena",
+    "Felix",
+    "Gabriela",
+    "Hannah",
+    "Ivan",
+    "Julia",
+    "Kenji",
+    "Laura",
+    "Mateo",
+    "Nora",
+    "Omar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Stefan",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wim",
+    "Yara",
+    "Zoltan",
+]
+LAST = [
+    "Albrecht",
+    "Brennan",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Hughes",
+    "Ivanova",
+    "Jansen",
+    "Kowalski",
+    "Lambert",
+    "Moreau",
+    "Nakamura",
+    "O'Neill",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Sørensen",
+    "Tanaka",
+    "Urban",
+    "Varga",
+    "Weber",
+    "Young",
+    "Zimmer",
+]
+ORG = [  # (title, department, buying role, influence), top of the tree first
+    ("Chief Operating Officer", "Executive", Contact.BuyingRole.DECISION_MAKER, "high"),
+    ("CFO", "Finance", Contact.BuyingRole.ECONOMIC_BUYER, "high"),
+    ("Head of Procurement", "Procurement", Contact.BuyingRole.INFLUENCER, "high"),
+    ("Director of Engineering", "Engineering", Contact.BuyingRole.CHAMPION, "medium"),
+    ("Plant Manager", "Operations", Contact.BuyingRole.USER, "medium"),
+    ("Quality Lead", "Quality", Contact.BuyingRole.USER, "low"),
+    ("Category Buyer", "Procurement", Contact.BuyingRole.BLOCKER, "medium"),
+    ("IT Manager", "IT", Contact.BuyingRole.INFLUENCER, "low"),
+    ("Maintenance Supervisor", "Operations", Contact.BuyingRole.USER, "low"),
+    ("Sustainability Officer", "Strategy", Contact.BuyingRole.INFLUENCER, "medium"),
+]
+OBJECTIVES = [  # customer goal, KPI name, unit, baseline, target
+    ("Cut unplanned downtime on the main lines", "Unplanned downtime", "h/month", 42, 20),
+    ("Lower total cost of ownership of supplies", "Cost per unit produced", "EUR", 3.8, 3.2),
+    ("Reach the 2027 sustainability commitments", "Scope 3 emissions", "t CO2e", 1800, 1300),
+    ("Shorten the order-to-delivery cycle", "Order cycle time", "days", 12, 7),
+    ("Raise first-pass quality", "First-pass yield", "%", 91, 97),
+    ("Grow share of preventive maintenance", "Preventive share", "%", 35, 60),
+    ("Improve on-time delivery to their customers", "On-time delivery", "%", 88, 96),
+]
+ACTIONS = [
+    "Run a downtime root-cause workshop",
+    "Pilot vendor-managed inventory",
+    "Quarterly business review",
+    "Deliver TCO analysis",
+    "Joint sustainability roadmap",
+    "Train plant staff on new consumables",
+    "Executive sponsor meeting",
+    "Propose predictive maintenance pilot",
+    "Renegotiate logistics terms",
+]
+SUMMARIES = [
+    "Reviewed the downtime dashboard together",
+    "Pricing discussion for next year",
+    "Walked the line with the plant team",
+    "Quarterly business review",
+    "Follow-up on open service tickets",
+    "Discussed their 2027 strategy",
+    "Introduced our application engineer",
+    "Sustainability data exchange",
+]
+
+
+def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = None) -> int:
+    """Create the tenant's demo accounts (the first `size` of its list) unless it has some;
+    returns how many were made. Tenants without a list of their own get Northwind's."""
+    if KeyAccount.objects.for_tenant(tenant).exists():
+        return 0
+    today = today or timezone.localdate()
+    rng = random.Random(tenant.slug)
+    kams = list(Membership.objects.for_tenant(tenant).filter(role=Role.KAM).order_by("pk"))
+    customers = CUSTOMERS.get(tenant.slug, CUSTOMERS["northwind"])[:size]
+    rows: dict[type, list] = {}
+    for index, (name, industry) in enumerate(customers):
+        _account(tenant, index, name, industry, kams, rng, today, rows)
+    for model in (
+        KPIMeasurement,
+        Action,
+        InteractionContact,
+        FinancialPeriod,
+        CustomerFeedback,
+        PlanRevision,
+        AccountTeamMember,
+    ):
+        model.objects.bulk_create(rows.get(model, []), batch_size=2000)
+    return len(customers)
+
+
+def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
+    add = lambda obj: rows.setdefault(type(obj), []).append(obj)  # noqa: E731
+    upsold_stalling, discounting, stale, single_threaded = (
+        index == 0,
+        index == 1,
+        index == 2,
+        index == 3,
+    )
+    tier = [Tier.STRATEGIC, Tier.KEY, Tier.KEY, Tier.DEVELOPMENT][index % 4]
+    owner = kams[index % len(kams)]
+    account = KeyAccount.objects.create(
+        tenant=tenant,
+        name=name,
+        industry=industry,
+        tier=tier,
+        owner=owner,
+        contract_value=Decimal(rng.randrange(200, 4000) * 1000),
+        currency="EUR",
+        renewal_date=today + datetime.timedelta(days=rng.randrange(20, 400)),
+    )
+    teammate = kams[(index + 1) % len(kams)]
+    if teammate != owner:
+        add(
+            AccountTeamMember(
+                tenant=tenant, account=account, membership=teammate, role="Technical support"
+            )
+        )
+
+    contacts = _contacts(tenant, account, rng, 1 if single_threaded else rng.randrange(4, 11))
+    _plan(tenant, account, owner, rng, today, stale, add)
+    _objectives(tenant, account, contacts, rng, today, stalled=upsold_stalling, add=add)
+    _actions(tenant, account, owner, rng, today, add)
+    _interactions(tenant, account, owner, contacts, rng, today, add)
+    _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
+    for _ in range(rng.randrange(2, 5)):
+        add(
+            CustomerFeedback(
+                tenant=tenant,
+                account=account,
+                contact=rng.choice(contacts),
+                date=today - datetime.timedelta(days=rng.randrange(5, 360)),
+                nps=rng.choice([3, 6, 7, 8, 9, 9, 10])
+                if not discounting
+                else rng.choice([2, 4, 5]),
+                csat=rng.randrange(3, 6),
+                source=rng.choice(CustomerFeedback.Source.values),
+                comment=rng.choice(
+                    [
+                        "Responsive team, good follow-through.",
+                        "Pricing is a concern for next year.",
+                        "Your engineers really understand our lines.",
+                        "Deliveries slipped twice this quarter.",
+                    ]
+                ),
+                recorded_by=owner.user,
+            )
+        )
+
+
+def _contacts(tenant, account, rng, count) -> list[Contact]:
+    contacts: list[Contact] = []
+    for position, (title, department, buying_role, influence) in enumerate(ORG[:count]):
+        contacts.append(
+            Contact.objects.create(
+                tenant=tenant,
+                account=account,
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                title=title,
+                department=department,
+                email=f"contact{position}@{account.name.split()[0].lower()}.example",
+                buying_role=buying_role,
+                influence=influence,
+                relationship_strength=rng.randrange(2, 6),
+                reports_to=contacts[0]
+                if 0 < position < 4
+                else (contacts[rng.randrange(1, 4)] if position >= 4 else None),
+            )
+        )
+    return contacts
+
+
+def _plan(tenant, account, owner, rng, today, stale, add) -> None:
+    reviewed = today - datetime.timedelta(days=200 if stale else rng.randrange(5, 70))
+    cadence = metrics.review_days(tenant.settings, account.tier)
+    plan = AccountPlan.objects.create(
+        tenant=tenant,
+        account=account,
+        summary=f"{account.name} wants to run leaner, greener operations; we help them get "
+        "there with reliable supply and application know-how.",
+        strategy="Move from transactional supply to a joint improvement programme, "
+        "sponsored by their COO.",
+        risks="Procurement pushes for price; competitor pilots at one plant.",
+        last_reviewed_at=timezone.make_aware(
+            datetime.datetime.combine(reviewed, datetime.time(10))
+        ),
+        next_review_due=reviewed + datetime.timedelta(days=cadence),
+    )
+    for number in range(1, rng.randrange(2, 6)):
+        add(
+            PlanRevision(
+                tenant=tenant,
+                plan=plan,
+                number=number,
+                kind=PlanRevision.Kind.REVIEW if number > 1 else PlanRevision.Kind.EDIT,
+                summary=plan.summary,
+                strategy=plan.strategy,
+                risks=plan.risks,
+                note="Quarterly review" if number > 1 else "First plan",
+                author=owner.user,
+                created_at=plan.last_reviewed_at - datetime.timedelta(days=90 * (4 - number)),
+            )
+        )
+
+
+def _objectives(tenant, account, contacts, rng, today, stalled, add) -> None:
+    for goal, kpi_name, unit, baseline, target in rng.sample(OBJECTIVES, rng.randrange(2, 5)):
+        objective = Objective.objects.create(
+            tenant=tenant,
+            account=account,
+            title=goal,
+            customer_owner=rng.choice(contacts),
+            target_date=today + datetime.timedelta(days=rng.randrange(60, 400)),
+        )
+        kpi = KPI.objects.create(
+            tenant=tenant,
+            objective=objective,
+            name=kpi_name,
+            unit=unit,
+            baseline=Decimal(str(baseline)),
+            target=Decimal(str(target)),
+            direction=KPI.Direction.UP if target > baseline else KPI.Direction.DOWN,
+        )
+        pace = 0 if stalled else rng.uniform(0.3, 1.0)
+        for month in range(12):
+            progress = pace * (month + 1) / 12 + rng.uniform(-0.04, 0.04)
+            value = baseline + (target - baseline) * progress
+            add(
+                KPIMeasurement(
+                    tenant=tenant,
+                    kpi=kpi,
+                    value=Decimal(str(round(value, 2))),
+                    date=today - datetime.timedelta(days=30 * (11 - month) + 3),
+                )
+            )
+
+
+def _actions(tenant, account, owner, rng, today, add) -> None:
+    for title in rng.sample(ACTIONS, rng.randrange(3, 7)):
+        due = today + datetime.timedelta(days=rng.randrange(-120, 90))
+        status = rng.choice(["done", "done", "in_progress", "planned"])
+        if due >= today and status == "done":
+            status = "in_progress"
+        budget = Decimal(rng.randrange(2, 40) * 500)
+        done = due + datetime.timedelta(days=rng.randrange(-10, 15)) if status == "done" else None
+        add(
+            Action(
+                tenant=tenant,
+                account=account,
+                title=title,
+                owner=owner,
+                due_date=due,
+                status=status,
+                planned_budget=budget,
+                done_date=done,
+                actual_cost=(budget * Decimal(str(rng.uniform(0.7, 1.4)))).quantize(Decimal("1"))
+                if status != "planned"
+                else None,
+            )
+        )
+
+
+def _interactions(tenant, account, owner, contacts, rng, today, add) -> None:
+    for _ in range(rng.randrange(10, 25)):
+        interaction = Interaction.objects.create(
+            tenant=tenant,
+            account=account,
+            kind=rng.choice(Interaction.Kind.values),
+            date=today - datetime.timedelta(days=rng.randrange(3, 365)),
+            summary=rng.choice(SUMMARIES),
+            meaningful=rng.random() < 0.4,
+            logged_by=owner.user,
+        )
+        for contact in rng.sample(contacts, min(len(contacts), rng.randrange(1, 3))):
+            add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
+
+
+def _financials(tenant, account, rng, today, upsold, discounting, add) -> None:
+    quarter_start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    base = account.contract_value / 4
+    for back in range(8, 0, -1):
+        month = quarter_start.month - 3 * back
+        start = datetime.date(quarter_start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        revenue = (base * Decimal(str(rng.uniform(0.9, 1.15)))).quantize(Decimal("1"))
+        growth = Decimal(8 - back)
+        add(
+            FinancialPeriod(
+                tenant=tenant,
+                account=account,
+                kind=FinancialPeriod.Kind.QUARTER,
+                period_start=start,
+                revenue=revenue,
+                cost=(revenue * Decimal("0.68")).quantize(Decimal("1")),
+                discounts=(revenue * Decimal("0.22" if discounting else "0.03")).quantize(
+                    Decimal("1")
+                ),
+                absorbed_costs=(revenue * Decimal("0.08" if discounting else "0.01")).quantize(
+                    Decimal("1")
+                ),
+                renewal_amount=(revenue * Decimal("0.8")).quantize(Decimal("1")),
+                upsell_amount=(revenue * Decimal("0.04") * (growth if upsold else 1)).quantize(
+                    Decimal("1")
+                ),
+                cross_sell_amount=(revenue * Decimal("0.02")).quantize(Decimal("1")),
+            )
+        )

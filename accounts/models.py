@@ -1,0 +1,355 @@
+"""Key accounts and their dynamic account plans."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.querysets import KeyAccountQuerySet
+from kamapp.models import Membership, TenantModel, User
+
+
+class AccountChild(TenantModel):
+    """A row that belongs to one account; its audit events are found in the account history."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_scope(self) -> dict:
+        return {"account": self.account_id}
+
+
+class Tier(models.TextChoices):
+    STRATEGIC = "strategic", "Strategic"
+    KEY = "key", "Key"
+    DEVELOPMENT = "development", "Development"
+
+
+class AccountStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    AT_RISK = "at_risk", "At risk"
+    ARCHIVED = "archived", "Archived"
+
+
+class KeyAccount(TenantModel):
+    name = models.CharField(max_length=200)
+    industry = models.CharField(max_length=100, blank=True)
+    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.KEY)
+    status = models.CharField(
+        max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="owned_accounts")
+    team = models.ManyToManyField(
+        Membership, through="AccountTeamMember", related_name="team_accounts", blank=True
+    )
+    contract_value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    currency = models.CharField(max_length=3, default="EUR")
+    renewal_date = models.DateField(null=True, blank=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = KeyAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="keyaccount_unique_name"),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "owner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_scope(self) -> dict:
+        return {"account": self.pk}
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == AccountStatus.ARCHIVED
+
+
+class AccountTeamMember(AccountChild):
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="team_links")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "account", "membership"], name="team_member_unique"
+            ),
+        ]
+
+
+class AccountPlan(AccountChild):
+    """The living plan; every save writes a PlanRevision (the *dynamic* process)."""
+
+    account = models.OneToOneField(KeyAccount, on_delete=models.CASCADE, related_name="plan")
+    summary = models.TextField(blank=True)
+    strategy = models.TextField(blank=True)
+    risks = models.TextField(blank=True)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Plan for {self.account}"
+
+
+class PlanRevision(TenantModel):
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edited"
+        REVIEW = "review", "Reviewed"
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    summary = models.TextField(blank=True)
+    strategy = models.TextField(blank=True)
+    risks = models.TextField(blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "plan", "number"], name="revision_unique"),
+        ]
+
+    @property
+    def audit_scope(self) -> dict:
+        return self.plan.audit_scope
+
+
+class Contact(AccountChild):
+    class BuyingRole(models.TextChoices):
+        DECISION_MAKER = "decision_maker", "Decision maker"
+        ECONOMIC_BUYER = "economic_buyer", "Economic buyer"
+        INFLUENCER = "influencer", "Influencer"
+        CHAMPION = "champion", "Champion"
+        USER = "user", "User"
+        BLOCKER = "blocker", "Blocker"
+
+    class Influence(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    buying_role = models.CharField(max_length=20, choices=BuyingRole.choices, blank=True)
+    influence = models.CharField(max_length=10, choices=Influence.choices, default=Influence.MEDIUM)
+    relationship_strength = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objective(AccountChild):
+    """A goal of the customer's own, with KPIs that say whether they reach it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="objectives")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    customer_owner = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target_date", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KPI(TenantModel):
+    class Direction(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=150)
+    unit = models.CharField(max_length=30, blank=True)
+    baseline = models.DecimalField(max_digits=16, decimal_places=4)
+    target = models.DecimalField(max_digits=16, decimal_places=4)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+
+    class Meta:
+        ordering = ["name"]
+
+    @property
+    def audit_scope(self) -> dict:
+        return {"account": self.objective.account_id}
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KPIMeasurement(TenantModel):
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["tenant", "kpi", "date"])]
+
+    @property
+    def audit_scope(self) -> dict:
+        return self.kpi.audit_scope
+
+
+class Action(AccountChild):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    planned_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    actual_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    done_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Interaction(AccountChild):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call"
+        EMAIL = "email", "Email"
+        QBR = "qbr", "QBR"
+        WORKSHOP = "workshop", "Workshop"
+        SITE_VISIT = "site_visit", "Site visit"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="interactions")
+    date = models.DateField(default=timezone.localdate)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEETING)
+    contacts = models.ManyToManyField(
+        Contact, through="InteractionContact", related_name="interactions", blank=True
+    )
+    summary = models.TextField()
+    meaningful = models.BooleanField(
+        default=False, help_text="Strategic conversation, not routine contact."
+    )
+    logged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["tenant", "account", "date"])]
+
+
+class InteractionContact(TenantModel):
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "interaction", "contact"], name="interaction_contact_unique"
+            ),
+        ]
+
+
+class FinancialPeriod(AccountChild):
+    class Kind(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="financials")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.QUARTER)
+    period_start = models.DateField()
+    revenue = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    cost = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    discounts = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    absorbed_costs = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    renewal_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    upsell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    cross_sell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "account", "kind", "period_start"], name="financial_period_unique"
+            ),
+        ]
+
+
+class CustomerFeedback(AccountChild):
+    class Source(models.TextChoices):
+        SURVEY = "survey", "Survey"
+        MEETING = "meeting", "Meeting"
+        SUPERVISOR_CALL = "supervisor_call", "Supervisor call"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="feedback")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    date = models.DateField(default=timezone.localdate)
+    nps = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)], verbose_name="NPS (0–10)"
+    )
+    csat = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name="CSAT (1–5)",
+    )
+    comment = models.TextField(blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MEETING)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nps__isnull=False) | models.Q(csat__isnull=False),
+                name="feedback_has_a_score",
+            ),
+        ]

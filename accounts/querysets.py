@@ -1,0 +1,24 @@
+from django.db.models import Q
+
+from kamapp.models import Membership, Role
+from kamapp.querysets import TenantQuerySet
+
+
+class KeyAccountQuerySet(TenantQuerySet):
+    def active(self) -> "KeyAccountQuerySet":
+        return self.exclude(status="archived")
+
+    def visible_to(self, membership: Membership) -> "KeyAccountQuerySet":
+        """Admins and leaders see every account; a supervisor the accounts owned by or
+        staffed with people below them; a KAM the accounts they own or are on the team of."""
+        accounts = self.for_tenant(membership.tenant)
+        if membership.role in {Role.ADMIN, Role.LEADER}:
+            return accounts
+        people = [membership.pk]
+        if membership.role == Role.SUPERVISOR:
+            from kamapp.members import team
+
+            people += list(team(membership).values_list("pk", flat=True))
+        return accounts.filter(
+            Q(owner_id__in=people) | Q(team_links__membership_id__in=people)
+        ).distinct()

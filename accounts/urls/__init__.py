@@ -1,0 +1,6 @@
+"""Account URLs, mounted under /o/<slug>/. Object ids are named `<model_name>_pk` so the
+cross-tenant sweep finds them."""
+
+from accounts.urls import detail, portfolio, relations
+
+urlpatterns = [*portfolio.urlpatterns, *detail.urlpatterns, *relations.urlpatterns]

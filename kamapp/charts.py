@@ -1,0 +1,165 @@
+"""Server-rendered SVG charts: the same markup serves the web page and the PDF packets.
+
+Each function returns a complete `<svg>` element as a safe string with a `<title>` for
+screen readers, sized by viewBox so CSS decides the rendered width.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb", "#65a30d"]
+AXIS = "#94a3b8"
+GRID = "#e2e8f0"
+TEXT = "#475569"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]  # one per label; None leaves a gap
+    color: str = ""
+
+
+def _fmt(value: float) -> str:
+    magnitude = abs(value)
+    if magnitude >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if magnitude >= 10_000:
+        return f"{value / 1_000:.0f}k"
+    if magnitude >= 100 or value == int(value):
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+def _bounds(values: list[float], guides: list[float]) -> tuple[float, float]:
+    everything = values + guides
+    low, high = min(everything), max(everything)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.08
+    return low - pad, high + pad
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 220,
+    guides: Sequence[tuple[str, float]] = (),
+    kind: str = "line",
+) -> SafeString:
+    """Lines (or grouped bars with kind="bar") over `labels`, with optional horizontal guide
+    lines such as a KPI's baseline and target."""
+    present = [v for s in series for v in s.values if v is not None]
+    if not labels or not present:
+        return format_html(
+            '<svg class="chart chart-empty" viewBox="0 0 {} {}" role="img"><title>{}</title>'
+            '<text x="50%" y="50%" text-anchor="middle" fill="{}" font-size="13">No data yet'
+            "</text></svg>",
+            width,
+            60,
+            title,
+            TEXT,
+        )
+    left, right, top, bottom = 48, 12, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low, high = _bounds(present, [value for _, value in guides])
+    if kind == "bar":
+        low = min(low, 0)
+
+    def x(index: int) -> float:
+        if kind == "bar":
+            return left + plot_w * (index + 0.5) / len(labels)
+        return left + (plot_w * index / (len(labels) - 1) if len(labels) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - (value - low) / (high - low))
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for step in range(5):
+        value = low + (high - low) * step / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{TEXT}">{_fmt(value)}</text>'
+        )
+    every = max(1, len(labels) // 8)
+    for index, label in enumerate(labels):
+        if index % every == 0 or index == len(labels) - 1:
+            parts.append(
+                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
+                f'fill="{TEXT}">{escape(label)}</text>'
+            )
+    for name, value in guides:
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="{AXIS}" stroke-dasharray="4 4" stroke-width="1.5"/>'
+            f'<text x="{width - right - 4}" y="{y(value) - 5:.1f}" text-anchor="end" '
+            f'font-size="11" fill="{TEXT}">{escape(name)} {_fmt(value)}</text>'
+        )
+    for number, line in enumerate(series):
+        color = line.color or PALETTE[number % len(PALETTE)]
+        if kind == "bar":
+            parts.extend(_bars(line, number, len(series), x, y, low, plot_w / len(labels), color))
+        else:
+            parts.extend(_line(line, x, y, color))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _line(line: Series, x, y, color: str) -> list[str]:
+    points = [(x(i), y(v)) for i, v in enumerate(line.values) if v is not None]
+    path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+    out = [
+        f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2.5" '
+        f'stroke-linejoin="round" stroke-linecap="round"><title>{escape(line.name)}</title>'
+        "</polyline>"
+    ]
+    out += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>' for px, py in points]
+    return out
+
+
+def _bars(line: Series, number: int, count: int, x, y, low: float, slot: float, color: str):
+    bar = slot * 0.7 / count
+    for index, value in enumerate(line.values):
+        if value is None:
+            continue
+        top, base = min(y(value), y(max(low, 0))), max(y(value), y(max(low, 0)))
+        left = x(index) - slot * 0.35 + bar * number
+        yield (
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" height="{base - top:.1f}" '
+            f'rx="2" fill="{color}"><title>{escape(line.name)}: {_fmt(value)}</title></rect>'
+        )
+
+
+def sparkline(values: Sequence[float | None], *, title: str, width: int = 120, height: int = 28):
+    present = [v for v in values if v is not None]
+    if len(present) < 2:
+        return format_html('<span class="sparkline-empty" title="{}">&ndash;</span>', title)
+    low, high = min(present), max(present)
+    span = (high - low) or 1
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(values)
+        if v is not None
+    )
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {} {}" role="img"><title>{}</title>'
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/></svg>',
+        width,
+        height,
+        title,
+        points,
+        PALETTE[0],
+    )

@@ -1,0 +1,53 @@
+"""Small factories for account tests. Test code sees all tenants (see tests/conftest.py)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import KPI, AccountPlan, Action, Contact, KeyAccount, Objective
+
+
+def make_account(org, name: str = "Globex Corporation", owner=None, **fields) -> KeyAccount:
+    account = KeyAccount.objects.create(
+        tenant=org.tenant,
+        name=name,
+        owner=owner or org.kam,
+        industry="Manufacturing",
+        contract_value=Decimal("1200000"),
+        renewal_date=timezone.localdate() + datetime.timedelta(days=120),
+        **fields,
+    )
+    AccountPlan.objects.create(tenant=org.tenant, account=account, summary="Grow with them.")
+    return account
+
+
+def make_contact(account, name: str = "Dana Scully", **fields) -> Contact:
+    return Contact.objects.create(tenant=account.tenant, account=account, name=name, **fields)
+
+
+def make_objective(account, title: str = "Cut downtime", **fields) -> Objective:
+    return Objective.objects.create(tenant=account.tenant, account=account, title=title, **fields)
+
+
+def make_kpi(objective, baseline="40", target="20", **fields) -> KPI:
+    fields.setdefault("direction", "down" if Decimal(target) < Decimal(baseline) else "up")
+    return KPI.objects.create(
+        tenant=objective.tenant,
+        objective=objective,
+        name=fields.pop("name", "Downtime"),
+        unit="h",
+        baseline=Decimal(baseline),
+        target=Decimal(target),
+        **fields,
+    )
+
+
+def make_action(account, title: str = "Run a workshop", **fields) -> Action:
+    return Action.objects.create(tenant=account.tenant, account=account, title=title, **fields)
+
+
+@pytest.fixture
+def account(org_a) -> KeyAccount:
+    return make_account(org_a)

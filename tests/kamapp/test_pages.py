@@ -1,0 +1,30 @@
+"""The layout every page shares: CSP with nonces, HTMX wired, error pages."""
+
+import pytest
+from django.test import Client
+
+
+def test_pages_carry_a_strict_csp_with_a_nonce(client, org_a):
+    client.force_login(org_a.kam.user)
+    response = client.get(f"/o/{org_a.tenant.slug}/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in response.text  # htmx's script tag
+    assert "X-CSRFToken" in response.text  # hx-headers on <body>
+    assert "style=" not in response.text  # inline styles would be blocked
+
+
+def test_404_page_looks_like_the_product(client, org_a):
+    client.force_login(org_a.kam.user)
+    response = client.get("/o/no-such-tenant/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert "/static/css/app.css" in response.text
+
+
+@pytest.mark.urls("tests.kamapp.failing_urls")
+def test_500_page_renders_without_the_database(db):
+    response = Client(raise_request_exception=False).get("/fail/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
