@@ -107,9 +107,17 @@ TENANTS = {
 }
 
 
-def seed() -> list[tuple[str, str, str]]:
-    """Create (or bring back) the demo tenants and people; returns (tenant, email, role) rows."""
-    logins = []
+def logins() -> list[tuple[str, str, str]]:
+    """(tenant name, email, role) of every demo login."""
+    return [
+        (name, person.email, Role(person.role).label)
+        for (_, name), people in TENANTS.items()
+        for person in people
+    ]
+
+
+def seed() -> None:
+    """Create (or bring back) the demo tenants and people, and each app's demo data."""
     with transaction.atomic():
         for (slug, name), people in TENANTS.items():
             tenant, _ = Tenant.objects.update_or_create(slug=slug, defaults={"name": name})
@@ -131,8 +139,6 @@ def seed() -> list[tuple[str, str, str]]:
                             "manager": memberships.get(person.manager),
                         },
                     )
-                    logins.append((name, person.email, Role(person.role).label))
                 for config in apps.get_app_configs():
                     if hasattr(config, "seed_demo"):
                         config.seed_demo(tenant)
-    return logins

@@ -9,6 +9,7 @@ def test_seed_demo_is_safe_to_rerun(db, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and "admin@northwind.example" in out
+    assert out.count("admin@helix.example") == 2  # the logins are printed on every run
     assert Tenant.objects.count() == len(TENANTS)
     people = sum(len(p) for p in TENANTS.values())
     assert Membership.objects.count() == people

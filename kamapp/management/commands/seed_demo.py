@@ -15,11 +15,11 @@ class Command(BaseCommand):
         from kamapp.models import Tenant
 
         if if_empty and Tenant.objects.exists():
-            self.stdout.write("Demo data: database not empty, left as it is.")
-            return
-        logins = demo.seed()
+            self.stdout.write("Demo data: the database is not empty, left as it is.")
+        else:
+            demo.seed()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready. Password for every login: {demo.DEMO_PASSWORD}")
+            self.style.SUCCESS(f"Demo logins, password {demo.DEMO_PASSWORD} for every one:")
         )
-        for tenant, email, role in logins:
+        for tenant, email, role in demo.logins():
             self.stdout.write(f"  {tenant:<30} {role:<22} {email}")
