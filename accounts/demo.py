@@ -356,9 +356,10 @@ def _objectives(tenant, account, contacts, rng, today, stalled, add) -> None:
 def _actions(tenant, account, owner, rng, today, add) -> None:
     for title in rng.sample(ACTIONS, rng.randrange(3, 7)):
         due = today + datetime.timedelta(days=rng.randrange(-120, 90))
-        status = rng.choice(["done", "done", "in_progress", "planned"])
-        if due >= today and status == "done":
-            status = "in_progress"
+        if due < today:  # most past actions got done; a few slipped
+            status = rng.choice(["done"] * 5 + ["in_progress"])
+        else:
+            status = rng.choice(["in_progress", "planned"])
         budget = Decimal(rng.randrange(2, 40) * 500)
         done = due + datetime.timedelta(days=rng.randrange(-10, 15)) if status == "done" else None
         add(

@@ -8,7 +8,7 @@ from kamapp.models import AuditEvent
 def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=None) -> AuditEvent:
     """Write one audit event. A model's `audit_scope` (e.g. {"account": 7}) is stored in
     `changes` too, so the history of a parent can find its children's events."""
-    changes = {**getattr(obj, "audit_scope", {}), **(changes or {})}
+    changes = {**(changes or {}), **getattr(obj, "audit_scope", {})}
     return AuditEvent.objects.create(
         tenant=tenant,
         actor=actor if actor is not None and actor.is_authenticated else None,

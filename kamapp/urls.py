@@ -6,7 +6,6 @@ from kamapp import views
 # Tenant pages: every pattern here is walked by tests/security/test_cross_tenant.py.
 # Object ids are named `<model_name>_pk` so the sweep can find an object of the right kind.
 tenant_patterns = [
-    path("", views.dashboard, name="dashboard"),
     path("settings/members/", views.member_list, name="member-list"),
     path("settings/members/<int:membership_pk>/", views.member_edit, name="member-edit"),
     path(

@@ -36,12 +36,6 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_permission("tenant.view")
-def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
-    context = {"summary": members.summary(request.tenant, request.membership)}
-    return render(request, "kamapp/dashboard.html", context)
-
-
 @require_permission("members.view")
 @require_http_methods(["GET", "POST"])
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:

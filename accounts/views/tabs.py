@@ -1,14 +1,24 @@
 """The account page: a header and tabs. Each tab is one template under
 templates/accounts/tabs/, returned alone to HTMX and inside the full page otherwise."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from collections.abc import Callable
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
 from accounts.models import KeyAccount
+from kamapp.audit import diff, record
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.policy import can
 
+NOT_AUDITED = ["id", "tenant", "account"]
 TABS = [
     ("overview", "Overview", "account-overview"),
     ("plan", "Plan", "account-plan"),
@@ -38,3 +48,57 @@ def render_tab(
     response = render(request, page, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def save_audited(request: TenantRequest, form, verb: str, before: dict | None = None):
+    """Save a row's form and record what changed (everything, for a new row)."""
+    author = getattr(form, "author_field", None)
+    if author and form.instance._state.adding:
+        setattr(form.instance, author, request.user)
+    with transaction.atomic():
+        obj = form.save()
+        after = model_to_dict(obj, exclude=NOT_AUDITED)
+        record(request.tenant, request.user, verb, obj, diff(before or {}, after))
+    return obj
+
+
+def tab_view(tab: str, context: Callable[[KeyAccount], dict], form_class=None, noun: str = ""):
+    """A tab that lists the account's rows (GET) and adds one from its form (POST)."""
+
+    @require_http_methods(["GET", "POST"] if form_class else ["GET"])
+    def view(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+        account = get_account_for_member(request, keyaccount_pk)
+        may_edit = can(request.membership, "account.edit", account)
+        form = form_class(account=account) if form_class and may_edit else None
+        if request.method == "POST":
+            if not may_edit:
+                raise PermissionDenied
+            form = form_class(request.POST, account=account)
+            if form.is_valid():
+                save_audited(request, form, f"{noun}.create")
+                messages.success(request, f"{noun.capitalize()} added.")
+                if not htmx_partial(request):
+                    return redirect(f"account-{tab}", slug=slug, keyaccount_pk=account.pk)
+                form = form_class(account=account)
+        return render_tab(request, account, tab, {"form": form, **context(account)})
+
+    return view
+
+
+def edit_view(model, form_class, tab: str, noun: str):
+    """Edit one row of the account on its own page, back to the tab when saved."""
+
+    @require_http_methods(["GET", "POST"])
+    def view(request: TenantRequest, slug: str, keyaccount_pk: int, **kwargs) -> HttpResponse:
+        account = get_rw_account_for_member(request, keyaccount_pk)
+        obj = get_child_or_404(model, account, next(iter(kwargs.values())))
+        before = model_to_dict(obj, exclude=NOT_AUDITED)
+        form = form_class(request.POST or None, instance=obj, account=account)
+        if request.method == "POST" and form.is_valid():
+            save_audited(request, form, f"{noun}.update", before)
+            messages.success(request, f"{noun.capitalize()} saved.")
+            return redirect(f"account-{tab}", slug=slug, keyaccount_pk=account.pk)
+        context = {"account": account, "form": form, "noun": noun, "tab": tab, "object": obj}
+        return render(request, "accounts/child_form.html", context)
+
+    return view

@@ -24,3 +24,13 @@ def audit_change(value) -> str:
         old, new = ("—" if v in (None, "") else v for v in value)
         return f"{old} → {new}"
     return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, key: str) -> str:
+    """The current query string sorted by `key`, or by `-key` when already sorted by `key`;
+    back to the first page."""
+    query = context["request"].GET.copy()
+    query["sort"] = f"-{key}" if query.get("sort") == key else key
+    query.pop("page", None)
+    return "?" + query.urlencode()

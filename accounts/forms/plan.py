@@ -1,0 +1,86 @@
+from django import forms
+
+from accounts.forms.accounts import AccountChildForm, DateInput, people
+from accounts.models import KPI, AccountPlan, Action, KPIMeasurement, Objective
+
+
+class AccountPlanForm(forms.ModelForm):
+    note = forms.CharField(
+        max_length=300,
+        required=False,
+        label="What changed?",
+        help_text="A short note kept with this revision.",
+    )
+
+    class Meta:
+        model = AccountPlan
+        fields = ["summary", "strategy", "risks"]
+        labels = {
+            "summary": "What the customer is trying to achieve",
+            "strategy": "Our strategy",
+            "risks": "Risks and blockers",
+        }
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(max_length=300, required=False, label="Review note")
+
+
+class ObjectiveForm(AccountChildForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "description", "customer_owner", "target_date", "status"]
+        widgets = {"target_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"title": "The customer's goal"}
+
+
+class KPIForm(forms.ModelForm):
+    class Meta:
+        model = KPI
+        fields = ["name", "unit", "baseline", "target", "direction"]
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline, target, direction = (cleaned.get(k) for k in ("baseline", "target", "direction"))
+        if baseline is None or target is None:
+            return cleaned
+        if baseline == target:
+            raise forms.ValidationError({"target": "The target must differ from the baseline."})
+        if (target > baseline) != (direction == KPI.Direction.UP):
+            raise forms.ValidationError(
+                {"direction": "The direction disagrees with baseline and target."}
+            )
+        return cleaned
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = KPIMeasurement
+        fields = ["date", "value", "note"]
+        widgets = {"date": DateInput()}
+
+
+class ActionForm(AccountChildForm):
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "objective",
+            "owner",
+            "due_date",
+            "status",
+            "planned_budget",
+            "actual_cost",
+            "done_date",
+        ]
+        widgets = {"due_date": DateInput(), "done_date": DateInput()}
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, account=account, **kwargs)
+        self.fields["objective"].queryset = Objective.objects.filter(account=account)
+        self.fields["owner"].queryset = people(account.tenant)
+        self.fields["objective"].empty_label = "The account as a whole"
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Action.Status.choices)

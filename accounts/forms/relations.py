@@ -1,0 +1,110 @@
+from django import forms
+
+from accounts.forms.accounts import AccountChildForm, DateInput
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
+
+
+class ContactForm(AccountChildForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "title",
+            "department",
+            "email",
+            "phone",
+            "buying_role",
+            "influence",
+            "relationship_strength",
+            "reports_to",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["reports_to"].queryset = self.fields["reports_to"].queryset.exclude(
+                pk=self.instance.pk
+            )
+
+    def clean_reports_to(self):
+        boss = self.cleaned_data["reports_to"]
+        seen = set()
+        current = boss
+        while current is not None and current.pk not in seen:
+            if self.instance.pk and current.pk == self.instance.pk:
+                raise forms.ValidationError("That would make a reporting loop.")
+            seen.add(current.pk)
+            current = current.reports_to
+        return boss
+
+
+class InteractionForm(AccountChildForm):
+    author_field = "logged_by"
+
+    class Meta:
+        model = Interaction
+        fields = ["date", "kind", "contacts", "summary", "meaningful"]
+        widgets = {
+            "date": DateInput(),
+            "contacts": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 2, "placeholder": "What was discussed?"}),
+        }
+
+    def save(self, commit=True):
+        # The through rows carry the tenant too (RLS checks every row).
+        interaction = super().save(commit=False)
+        interaction.save()
+        interaction.contacts.set(
+            self.cleaned_data["contacts"], through_defaults={"tenant_id": interaction.tenant_id}
+        )
+        return interaction
+
+
+class FinancialPeriodForm(AccountChildForm):
+    class Meta:
+        model = FinancialPeriod
+        fields = [
+            "kind",
+            "period_start",
+            "revenue",
+            "cost",
+            "discounts",
+            "absorbed_costs",
+            "renewal_amount",
+            "upsell_amount",
+            "cross_sell_amount",
+        ]
+        widgets = {"period_start": DateInput()}
+        help_texts = {"period_start": "Any day in the period; it is moved to its first day."}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, kind = cleaned.get("period_start"), cleaned.get("kind")
+        if start and kind:
+            month = start.month if kind == "month" else 3 * ((start.month - 1) // 3) + 1
+            cleaned["period_start"] = self.instance.period_start = start.replace(month=month, day=1)
+            clash = FinancialPeriod.objects.filter(
+                account=self.account, kind=kind, period_start=cleaned["period_start"]
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "period_start", "This period has figures already: edit them instead."
+                )
+        return cleaned
+
+
+class FeedbackForm(AccountChildForm):
+    author_field = "recorded_by"
+
+    class Meta:
+        model = CustomerFeedback
+        fields = ["date", "contact", "nps", "csat", "source", "comment"]
+        widgets = {"date": DateInput(), "comment": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("nps") is None and cleaned.get("csat") is None:
+            raise forms.ValidationError("Give an NPS score (0–10), a CSAT score (1–5), or both.")
+        return cleaned

@@ -1,0 +1,51 @@
+"""Objectives and their KPIs as the pages show them: progress from baseline to target."""
+
+from django.db.models import Prefetch
+
+from accounts import metrics
+from accounts.models import KPI, KeyAccount, KPIMeasurement, Objective
+from kamapp.charts import Series, line_chart
+
+
+def kpis():
+    """KPIs with their measurements in date order, prefetched."""
+    ordered = KPIMeasurement.objects.order_by("date", "id")
+    return KPI.objects.prefetch_related(Prefetch("measurements", queryset=ordered))
+
+
+def with_kpis(account: KeyAccount):
+    """The account's objectives with KPIs and measurements prefetched (three queries)."""
+    return (
+        Objective.objects.filter(account=account)
+        .select_related("customer_owner")
+        .prefetch_related(Prefetch("kpis", queryset=kpis()))
+    )
+
+
+def decorate_kpi(kpi: KPI) -> KPI:
+    """Latest value, attainment and chart, from the prefetched measurements."""
+    measurements = list(kpi.measurements.all())
+    kpi.latest = measurements[-1] if measurements else None
+    kpi.attainment = metrics.attainment(
+        kpi.baseline, kpi.target, kpi.latest.value if kpi.latest else None
+    )
+    kpi.attainment_pct = None if kpi.attainment is None else round(kpi.attainment * 100)
+    kpi.chart = line_chart(
+        [m.date.strftime("%b %y") for m in measurements],
+        [Series(kpi.name, [float(m.value) for m in measurements])],
+        title=f"{kpi.name} over time",
+        guides=[("Baseline", float(kpi.baseline)), ("Target", float(kpi.target))],
+        height=160,
+    )
+    return kpi
+
+
+def decorate(objectives) -> list[Objective]:
+    """Each objective gets its decorated KPIs and the mean attainment of those with data."""
+    out = []
+    for objective in objectives:
+        objective.kpi_rows = [decorate_kpi(kpi) for kpi in objective.kpis.all()]
+        known = [k.attainment for k in objective.kpi_rows if k.attainment is not None]
+        objective.attainment_pct = round(100 * sum(known) / len(known)) if known else None
+        out.append(objective)
+    return out

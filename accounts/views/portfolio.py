@@ -1,0 +1,18 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from accounts import portfolio
+from kamapp.http import TenantRequest
+from kamapp.members import summary
+from kamapp.policy import require_permission
+
+
+@require_permission("tenant.view")
+def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
+    """My portfolio: the accounts the member looks after (a supervisor: their team's;
+    admins and leaders: all), most urgent first."""
+    context = {
+        **portfolio.portfolio(request.membership),
+        "summary": summary(request.tenant, request.membership),
+    }
+    return render(request, "accounts/portfolio.html", context)

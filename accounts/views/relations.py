@@ -1,0 +1,90 @@
+"""Stakeholders, interactions, financials, feedback and history tabs."""
+
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import financials
+from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
+from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm, InteractionForm
+from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount
+from accounts.orgchart import org_chart
+from accounts.views.tabs import render_tab, tab_view
+from kamapp.audit import record
+from kamapp.http import TenantRequest
+from kamapp.members import paginate
+from kamapp.models import AuditEvent
+
+KEY_ROLES = [
+    Contact.BuyingRole.DECISION_MAKER,
+    Contact.BuyingRole.ECONOMIC_BUYER,
+    Contact.BuyingRole.CHAMPION,
+]
+
+
+def stakeholder_context(account: KeyAccount) -> dict:
+    contacts = list(
+        Contact.objects.filter(account=account)
+        .select_related("reports_to")
+        .annotate(last_contacted=Max("interactions__date"))
+    )
+    present = {c.buying_role for c in contacts}
+    return {
+        "contacts": contacts,
+        "org_chart": org_chart(contacts),
+        "coverage": [(role.label, role in present) for role in KEY_ROLES],
+    }
+
+
+def interaction_context(account: KeyAccount) -> dict:
+    interactions = (
+        Interaction.objects.filter(account=account)
+        .select_related("logged_by")
+        .prefetch_related("contacts")
+    )
+    return {"interactions": interactions}
+
+
+def feedback_context(account: KeyAccount) -> dict:
+    entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
+    latest_nps = next((e for e in entries if e.nps is not None), None)
+    latest_csat = next((e for e in entries if e.csat is not None), None)
+    return {"entries": entries, "latest_nps": latest_nps, "latest_csat": latest_csat}
+
+
+stakeholders = tab_view("stakeholders", stakeholder_context, ContactForm, "contact")
+interactions = tab_view("interactions", interaction_context, InteractionForm, "interaction")
+financial_periods = tab_view("financials", financials.table, FinancialPeriodForm, "financials")
+feedback = tab_view("feedback", feedback_context, FeedbackForm, "feedback")
+
+
+@require_POST
+def interaction_delete(
+    request: TenantRequest, slug: str, keyaccount_pk: int, interaction_pk: int
+) -> HttpResponse:
+    account = get_rw_account_for_member(request, keyaccount_pk)
+    interaction = get_child_or_404(Interaction, account, interaction_pk)
+    record(
+        request.tenant,
+        request.user,
+        "interaction.delete",
+        interaction,
+        {"date": interaction.date.isoformat(), "summary": interaction.summary[:200]},
+    )
+    interaction.delete()
+    return redirect("account-interactions", slug=slug, keyaccount_pk=account.pk)
+
+
+@require_GET
+def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    account = get_account_for_member(request, keyaccount_pk)
+    events = (
+        AuditEvent.objects.for_tenant(request.tenant)
+        .filter(
+            Q(object_type="accounts.keyaccount", object_id=str(account.pk))
+            | Q(changes__account=account.pk)
+        )
+        .select_related("actor")
+    )
+    return render_tab(request, account, "history", {"page": paginate(request, events, 50)})

@@ -1,0 +1,132 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.demo import seed
+from accounts.models import AccountTeamMember, Action, Interaction, KeyAccount
+from tests.accounts.conftest import make_account
+
+
+def url(org, name="account-list", **kwargs):
+    return reverse(name, kwargs={"slug": org.tenant.slug, **kwargs})
+
+
+def test_kam_sees_own_and_team_accounts_only(client, org_a):
+    other = org_a.add("kam", manager=org_a.supervisor, email="other@acme.test")
+    mine = make_account(org_a, "Mine")
+    theirs = make_account(org_a, "Theirs", owner=other)
+    shared = make_account(org_a, "Shared", owner=other)
+    AccountTeamMember.objects.create(tenant=org_a.tenant, account=shared, membership=org_a.kam)
+    client.force_login(org_a.kam.user)
+    page = client.get(url(org_a)).text
+    assert mine.name in page and shared.name in page and theirs.name not in page
+    assert client.get(url(org_a, "account-overview", keyaccount_pk=theirs.pk)).status_code == 404
+    client.force_login(org_a.supervisor.user)  # other reports to the supervisor
+    assert theirs.name in client.get(url(org_a)).text
+
+
+def test_filters_search_sort_and_archived(client, org_a):
+    make_account(org_a, "Alpha Metals", tier="strategic")
+    make_account(org_a, "Beta Foods", tier="development")
+    make_account(org_a, "Gamma Archive", status="archived")
+    client.force_login(org_a.admin.user)
+    page = client.get(url(org_a), {"tier": "strategic"}).text
+    assert "Alpha Metals" in page and "Beta Foods" not in page
+    assert "Beta Foods" in client.get(url(org_a), {"q": "beta"}).text
+    assert "Gamma Archive" not in client.get(url(org_a)).text
+    assert "Gamma Archive" in client.get(url(org_a), {"status": "archived"}).text
+    page = client.get(url(org_a), {"sort": "-name"}).text
+    assert page.index("Beta Foods") < page.index("Alpha Metals")
+
+
+def test_htmx_filter_returns_only_the_rows(client, org_a):
+    make_account(org_a, "Alpha Metals")
+    client.force_login(org_a.admin.user)
+    response = client.get(url(org_a), {"q": "alpha"}, HTTP_HX_REQUEST="true")
+    assert "Alpha Metals" in response.text and "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_pagination(client, org_a):
+    for n in range(30):
+        make_account(org_a, f"Account {n:02d}")
+    client.force_login(org_a.admin.user)
+    assert "Account 29" not in client.get(url(org_a)).text
+    assert "Account 29" in client.get(url(org_a), {"page": 2}).text
+
+
+def test_list_shows_overdue_and_last_contact(client, org_a):
+    account = make_account(org_a)
+    today = timezone.localdate()
+    Action.objects.create(
+        tenant=org_a.tenant,
+        account=account,
+        title="Late",
+        due_date=today - datetime.timedelta(days=3),
+    )
+    Interaction.objects.create(
+        tenant=org_a.tenant,
+        account=account,
+        summary="QBR",
+        meaningful=True,
+        date=today - datetime.timedelta(days=12),
+    )
+    client.force_login(org_a.kam.user)
+    page = client.get(url(org_a)).text
+    assert "12 days ago" in page and 'badge-danger">1<' in page
+
+
+@pytest.mark.parametrize("name", ["account-list", "dashboard", "account-export"])
+def test_query_count_does_not_grow_with_accounts(
+    client, org_a, name, django_assert_max_num_queries
+):
+    seed(org_a.tenant, size=3)
+    client.force_login(org_a.admin.user)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(url(org_a, name)).status_code == 200
+    for n in range(30):
+        make_account(org_a, f"More {n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url(org_a, name)).status_code == 200
+
+
+def test_account_page_query_count_does_not_grow(client, org_a, django_assert_max_num_queries):
+    seed(org_a.tenant, size=1)
+    account = KeyAccount.objects.get(tenant=org_a.tenant)
+    client.force_login(org_a.admin.user)
+    tabs = [
+        "overview",
+        "plan",
+        "objectives",
+        "actions",
+        "stakeholders",
+        "interactions",
+        "financials",
+        "feedback",
+        "history",
+    ]
+    counts = {}
+    for tab in tabs:
+        with django_assert_max_num_queries(40) as captured:
+            client.get(url(org_a, f"account-{tab}", keyaccount_pk=account.pk))
+        counts[tab] = len(captured.captured_queries)
+    for _ in range(3):  # triple the child rows by seeding more of the same shape
+        seed_more(org_a, account)
+    for tab in tabs:
+        with django_assert_max_num_queries(counts[tab]):
+            response = client.get(url(org_a, f"account-{tab}", keyaccount_pk=account.pk))
+        assert response.status_code == 200
+
+
+def seed_more(org, account):
+    from accounts.models import KPI, Contact, KPIMeasurement, Objective
+
+    objective = Objective.objects.create(tenant=org.tenant, account=account, title="More")
+    kpi = KPI.objects.create(tenant=org.tenant, objective=objective, name="K", baseline=1, target=2)
+    KPIMeasurement.objects.create(tenant=org.tenant, kpi=kpi, date=timezone.localdate(), value=1)
+    contact = Contact.objects.create(tenant=org.tenant, account=account, name="Extra")
+    interaction = Interaction.objects.create(tenant=org.tenant, account=account, summary="x")
+    interaction.contacts.add(contact, through_defaults={"tenant": org.tenant})
+    Action.objects.create(tenant=org.tenant, account=account, title="More", owner=org.kam)

@@ -1,0 +1,120 @@
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import Contact, KeyAccount
+from kamapp.models import AuditEvent
+from tests.accounts.conftest import make_account, make_contact
+
+HEADER = "name,industry,tier,status,owner_email,contract_value,currency,renewal_date,website\n"
+
+
+def url(org, name):
+    return reverse(name, kwargs={"slug": org.tenant.slug})
+
+
+def upload(client, org, text, name="account-import"):
+    file = SimpleUploadedFile("import.csv", text.encode(), content_type="text/csv")
+    return client.post(url(org, name), {"file": file})
+
+
+def test_a_malformed_file_commits_nothing_and_reports_every_bad_row(client, org_a):
+    make_account(org_a, "Existing Ltd")
+    client.force_login(org_a.admin.user)
+    text = HEADER + (
+        f"Good Co,Retail,key,active,{org_a.kam.user.email},1000,EUR,2027-01-31,\n"
+        f"Bad Date Co,,key,,{org_a.kam.user.email},10,EUR,31/01/2027,\n"
+        "Nobody Co,,key,,ghost@nowhere.test,10,EUR,,\n"
+        f"Existing Ltd,,key,,{org_a.kam.user.email},10,EUR,,\n"
+        f"Good Co,,platinum,,{org_a.kam.user.email},lots,EUR,,\n"
+    )
+    preview = upload(client, org_a, text)
+    for message in [
+        "“31/01/2027” is not a date",
+        "ghost@nowhere.test",
+        "exists already",
+        "appears twice",
+        "Tier “platinum”",
+        "“lots” is not a number",
+    ]:
+        assert message in preview.text
+    assert "4 with errors" in preview.text
+    content = preview.context["content"]
+    # committing anyway is refused: still the preview, nothing written
+    client.post(url(org_a, "account-import"), {"content": content, "action": "commit"})
+    assert KeyAccount.objects.filter(tenant=org_a.tenant).count() == 1
+    report = client.post(url(org_a, "account-import"), {"content": content, "action": "errors"})
+    lines = list(csv.reader(io.StringIO(report.content.decode())))
+    assert report["Content-Type"].startswith("text/csv")
+    assert {row[0] for row in lines[1:]} == {"3", "4", "5", "6"}
+
+
+def test_a_valid_file_imports_all_rows(client, org_a):
+    client.force_login(org_a.admin.user)
+    text = HEADER + "".join(
+        f'Customer {n},Retail,Strategic,active,{org_a.kam.user.email},"1,000",eur,,\n'
+        for n in range(3)
+    )
+    preview = upload(client, org_a, text)
+    assert "all valid" in preview.text
+    response = client.post(
+        url(org_a, "account-import"), {"content": preview.context["content"], "action": "commit"}
+    )
+    assert response.status_code == 302
+    accounts = KeyAccount.objects.filter(tenant=org_a.tenant)
+    assert accounts.count() == 3 and {a.tier for a in accounts} == {"strategic"}
+    assert all(hasattr(a, "plan") for a in accounts)
+    assert AuditEvent.objects.filter(verb="account.import").exists()
+
+
+def test_unreadable_files_get_a_clear_error(client, org_a):
+    client.force_login(org_a.admin.user)
+    assert "lacks name, owner_email" in upload(client, org_a, "foo,bar\n1,2\n").text
+    file = SimpleUploadedFile("x.csv", "name\n\xe9".encode("latin-1"), content_type="text/csv")
+    response = client.post(url(org_a, "account-import"), {"file": file})
+    assert "not UTF-8" in response.text
+    assert "Choose a CSV file" in client.post(url(org_a, "account-import")).text
+
+
+def test_export_round_trips_through_import(client, org_a, org_b):
+    make_account(org_a, "Round Trip Inc")
+    client.force_login(org_a.admin.user)
+    exported = client.get(url(org_a, "account-export")).content.decode()
+    assert "Round Trip Inc" in exported
+    KeyAccount.objects.filter(tenant=org_a.tenant).delete()
+    preview = upload(client, org_a, exported)
+    assert "all valid" in preview.text
+    client.force_login(org_b.admin.user)
+    assert "Round Trip Inc" not in client.get(url(org_b, "account-export")).content.decode()
+
+
+def test_contacts_import_with_reporting_lines(client, org_a):
+    account = make_account(org_a, "Acme Buyer")
+    make_contact(account, "Chief Person")
+    client.force_login(org_a.admin.user)
+    text = (
+        "account,name,title,department,email,phone,buying_role,influence,"
+        "relationship_strength,reports_to\n"
+        "Acme Buyer,New Manager,Manager,Ops,nm@x.test,,champion,high,4,Chief Person\n"
+        "Acme Buyer,New Analyst,Analyst,Ops,,,user,low,2,New Manager\n"
+        "Nope Corp,Lost,,,not-an-email,,,,9,\n"
+    )
+    preview = upload(client, org_a, text, "contact-import")
+    assert "“Nope Corp” is unknown" in preview.text and "1–5" in preview.text
+    good = "\n".join(text.splitlines()[:3]) + "\n"
+    preview = upload(client, org_a, good, "contact-import")
+    client.post(
+        url(org_a, "contact-import"), {"content": preview.context["content"], "action": "commit"}
+    )
+    analyst = Contact.objects.get(name="New Analyst")
+    assert analyst.reports_to.name == "New Manager"
+    assert analyst.reports_to.reports_to.name == "Chief Person"
+    exported = client.get(url(org_a, "contact-export")).content.decode()
+    assert "New Analyst" in exported and "New Manager" in exported
+
+
+def test_kams_cannot_import(client, org_a):
+    client.force_login(org_a.kam.user)
+    assert client.get(url(org_a, "account-import")).status_code == 403

@@ -1,0 +1,53 @@
+from django.urls import reverse
+
+from accounts.models import KPI, KPIMeasurement
+from tests.accounts.conftest import make_kpi, make_objective
+
+
+def url(org, name, account, **kwargs):
+    return reverse(name, kwargs={"slug": org.tenant.slug, "keyaccount_pk": account.pk, **kwargs})
+
+
+def test_add_objective_and_kpi(client, org_a, account):
+    client.force_login(org_a.kam.user)
+    client.post(
+        url(org_a, "account-objectives", account), {"title": "Cut downtime", "status": "active"}
+    )
+    objective = account.objectives.get()
+    create = url(org_a, "kpi-create", account, objective_pk=objective.pk)
+    response = client.post(
+        create,
+        {"name": "Downtime", "unit": "h", "baseline": "40", "target": "20", "direction": "up"},
+        follow=True,
+    )
+    assert "direction disagrees" in response.text and not KPI.objects.exists()
+    client.post(
+        create,
+        {"name": "Downtime", "unit": "h", "baseline": "40", "target": "20", "direction": "down"},
+    )
+    assert KPI.objects.get().objective == objective
+
+
+def test_inline_measurement_returns_the_updated_row(client, org_a, account):
+    kpi = make_kpi(make_objective(account), baseline="40", target="20")
+    client.force_login(org_a.kam.user)
+    add = url(org_a, "kpi-measurement-add", account, kpi_pk=kpi.pk)
+    response = client.post(add, {"date": "2026-11-01", "value": "30"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'id="kpi-{kpi.pk}"' in response.text and "<html" not in response.text
+    assert '"attainment">50%<' in response.text
+    assert KPIMeasurement.objects.get().recorded_by == org_a.kam.user
+    bad = client.post(add, {"date": "", "value": "abc"}, HTTP_HX_REQUEST="true")
+    assert "This field is required" in bad.text and "Enter a number" in bad.text
+    assert KPIMeasurement.objects.count() == 1
+
+
+def test_objectives_tab_renders_the_chart(client, org_a, account):
+    kpi = make_kpi(make_objective(account))
+    for day, value in [(1, 38), (2, 33)]:
+        KPIMeasurement.objects.create(
+            tenant=org_a.tenant, kpi=kpi, date=f"2026-0{day}-01", value=value
+        )
+    client.force_login(org_a.leader.user)
+    page = client.get(url(org_a, "account-objectives", account)).text
+    assert "<svg" in page and "Downtime over time" in page and "Add measurement" not in page
