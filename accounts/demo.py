@@ -304,7 +304,8 @@ def _plan(tenant, account, owner, rng, today, stale, add) -> None:
         ),
         next_review_due=reviewed + datetime.timedelta(days=cadence),
     )
-    for number in range(1, rng.randrange(2, 6)):
+    count = rng.randrange(2, 6)
+    for number in range(1, count + 1):
         add(
             PlanRevision(
                 tenant=tenant,
@@ -316,7 +317,7 @@ def _plan(tenant, account, owner, rng, today, stale, add) -> None:
                 risks=plan.risks,
                 note="Quarterly review" if number > 1 else "First plan",
                 author=owner.user,
-                created_at=plan.last_reviewed_at - datetime.timedelta(days=90 * (4 - number)),
+                created_at=plan.last_reviewed_at - datetime.timedelta(days=90 * (count - number)),
             )
         )
 

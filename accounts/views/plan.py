@@ -18,6 +18,7 @@ from accounts.forms.plan import (
     ObjectiveForm,
     ReviewForm,
 )
+from accounts.forms.relations import InteractionForm
 from accounts.models import KPI, Action, Objective, PlanRevision
 from accounts.views.tabs import render_tab, save_audited, tab_view
 from kamapp.audit import record
@@ -28,7 +29,10 @@ from kamapp.policy import can
 @require_GET
 def account_overview(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     account = get_account_for_member(request, keyaccount_pk)
-    return render_tab(request, account, "overview", overview.overview(account))
+    context = overview.overview(account)
+    if can(request.membership, "account.edit", account):
+        context["form"] = InteractionForm(account=account)  # the quick log
+    return render_tab(request, account, "overview", context)
 
 
 def _plan_context(account, form=None) -> dict:

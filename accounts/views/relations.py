@@ -12,7 +12,7 @@ from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
-from kamapp.http import TenantRequest
+from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.models import AuditEvent
 
@@ -73,6 +73,13 @@ def interaction_delete(
         {"date": interaction.date.isoformat(), "summary": interaction.summary[:200]},
     )
     interaction.delete()
+    if htmx_partial(request):
+        return render_tab(
+            request,
+            account,
+            "interactions",
+            interaction_context(account) | {"form": InteractionForm(account=account)},
+        )
     return redirect("account-interactions", slug=slug, keyaccount_pk=account.pk)
 
 
