@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
         permissions.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
-        from accounts import demo
+        """Demo accounts, then a first health calculation so scores and alerts show at once."""
+        from accounts import demo, health
 
-        demo.seed(tenant, size)
+        if demo.seed(tenant, size):
+            health.recalculate(tenant)

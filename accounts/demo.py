@@ -209,12 +209,9 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
 
 def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     add = lambda obj: rows.setdefault(type(obj), []).append(obj)  # noqa: E731
-    upsold_stalling, discounting, stale, single_threaded = (
-        index == 0,
-        index == 1,
-        index == 2,
-        index == 3,
-    )
+    # the deliberate patterns that health and alerts should find
+    upsold_stalling, discounting, stale, single_threaded = (index == i for i in range(4))
+    quiet, slipping = index == 4, index == 5  # no recent contact; actions left overdue
     tier = [Tier.STRATEGIC, Tier.KEY, Tier.KEY, Tier.DEVELOPMENT][index % 4]
     owner = kams[index % len(kams)]
     account = KeyAccount.objects.create(
@@ -238,8 +235,8 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     contacts = _contacts(tenant, account, rng, 1 if single_threaded else rng.randrange(4, 11))
     _plan(tenant, account, owner, rng, today, stale, add)
     _objectives(tenant, account, contacts, rng, today, stalled=upsold_stalling, add=add)
-    _actions(tenant, account, owner, rng, today, add)
-    _interactions(tenant, account, owner, contacts, rng, today, add)
+    _actions(tenant, account, owner, rng, today, add, slipping)
+    _interactions(tenant, account, owner, contacts, rng, today, add, quiet)
     _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
     for _ in range(rng.randrange(2, 5)):
         add(
@@ -248,9 +245,7 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
                 account=account,
                 contact=rng.choice(contacts),
                 date=today - datetime.timedelta(days=rng.randrange(5, 360)),
-                nps=rng.choice([3, 6, 7, 8, 9, 9, 10])
-                if not discounting
-                else rng.choice([2, 4, 5]),
+                nps=rng.choice([4, 5]) if discounting else rng.choice([8, 9, 9, 10]),
                 csat=rng.randrange(3, 6),
                 source=rng.choice(CustomerFeedback.Source.values),
                 comment=rng.choice(
@@ -354,11 +349,11 @@ def _objectives(tenant, account, contacts, rng, today, stalled, add) -> None:
             )
 
 
-def _actions(tenant, account, owner, rng, today, add) -> None:
+def _actions(tenant, account, owner, rng, today, add, slipping=False) -> None:
     for title in rng.sample(ACTIONS, rng.randrange(3, 7)):
         due = today + datetime.timedelta(days=rng.randrange(-120, 90))
-        if due < today:  # most past actions got done; a few slipped
-            status = rng.choice(["done"] * 5 + ["in_progress"])
+        if due < today:  # past actions got done, but on the slipping account
+            status = "in_progress" if slipping else "done"
         else:
             status = rng.choice(["in_progress", "planned"])
         budget = Decimal(rng.randrange(2, 40) * 500)
@@ -380,19 +375,26 @@ def _actions(tenant, account, owner, rng, today, add) -> None:
         )
 
 
-def _interactions(tenant, account, owner, contacts, rng, today, add) -> None:
-    for _ in range(rng.randrange(10, 25)):
+def _interactions(tenant, account, owner, contacts, rng, today, add, quiet=False) -> None:
+    """Contact every one to three weeks over the year, a third of it meaningful, the latest
+    meaningful one recent — unless the account is the quiet one."""
+    gap = {Tier.STRATEGIC: 9, Tier.KEY: 14, Tier.DEVELOPMENT: 24}[account.tier]
+    day = rng.randrange(2, 6) + (75 if quiet else 0)
+    first = True
+    while day < 365:
         interaction = Interaction.objects.create(
             tenant=tenant,
             account=account,
             kind=rng.choice(Interaction.Kind.values),
-            date=today - datetime.timedelta(days=rng.randrange(3, 365)),
+            date=today - datetime.timedelta(days=day),
             summary=rng.choice(SUMMARIES),
-            meaningful=rng.random() < 0.4,
+            meaningful=first or rng.random() < 0.35,
             logged_by=owner.user,
         )
-        for contact in rng.sample(contacts, min(len(contacts), rng.randrange(1, 3))):
+        for contact in rng.sample(contacts, min(len(contacts), rng.randrange(1, 4))):
             add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
+        first = False
+        day += rng.randrange(gap // 2, gap + gap // 2)
 
 
 def _financials(tenant, account, rng, today, upsold, discounting, add) -> None:

@@ -353,3 +353,82 @@ class CustomerFeedback(AccountChild):
                 name="feedback_has_a_score",
             ),
         ]
+
+
+class HealthSnapshot(AccountChild):
+    """One recalculation's verdict on an account, with every component's inputs kept so the
+    page can answer "why this score"."""
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="health")
+    computed_at = models.DateTimeField(default=timezone.now)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)  # None: no data at all
+    band = models.CharField(max_length=10, blank=True)
+    components = models.JSONField(default=dict)
+    model_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "account", "-computed_at"])]
+
+
+class RiskAlert(AccountChild):
+    class Severity(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        SNOOZED = "snoozed", "Snoozed"
+        RESOLVED = "resolved", "Resolved"
+
+    LIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.SNOOZED]
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField(max_length=40)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    message = models.CharField(max_length=300)
+    action = models.CharField(max_length=300, help_text="What clears this alert.")
+    details = models.JSONField(default=dict, blank=True)
+    owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "account", "rule"],
+                condition=models.Q(status__in=["open", "acknowledged", "snoozed"]),
+                name="one_live_alert_per_account_rule",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "severity"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class AlertDigest(TenantModel):
+    """A supervisor's daily digest, claimed before it is sent so a re-run sends nothing twice."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    alert_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership", "day"], name="one_digest_a_day"
+            ),
+        ]

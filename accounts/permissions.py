@@ -36,3 +36,4 @@ def register() -> None:
     policy.register("account.create", EDITORS)
     policy.register("account.edit", EDITORS, may_edit)
     policy.register("account.import", {Role.ADMIN, Role.SUPERVISOR})
+    policy.register("health.configure", {Role.ADMIN})

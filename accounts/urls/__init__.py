@@ -1,6 +1,11 @@
 """Account URLs, mounted under /o/<slug>/. Object ids are named `<model_name>_pk` so the
 cross-tenant sweep finds them."""
 
-from accounts.urls import detail, portfolio, relations
+from accounts.urls import detail, health, portfolio, relations
 
-urlpatterns = [*portfolio.urlpatterns, *detail.urlpatterns, *relations.urlpatterns]
+urlpatterns = [
+    *portfolio.urlpatterns,
+    *detail.urlpatterns,
+    *relations.urlpatterns,
+    *health.urlpatterns,
+]

@@ -21,6 +21,7 @@ from kamapp.policy import can
 NOT_AUDITED = ["id", "tenant", "account"]
 TABS = [
     ("overview", "Overview", "account-overview"),
+    ("health", "Health", "account-health"),
     ("plan", "Plan", "account-plan"),
     ("objectives", "Objectives & KPIs", "account-objectives"),
     ("actions", "Actions", "account-actions"),

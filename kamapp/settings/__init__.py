@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from kamapp.devservices import EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "kamapp.context_processors.tenancy",
+                "accounts.context_processors.alert_badge",
             ],
             "builtins": ["kamapp.templatetags.kamapp"],
         },
@@ -205,7 +207,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "recalculate-health": {
+        "task": "accounts.tasks.recalculate_all",
+        "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly
+    },
+    "alert-digests": {
+        "task": "accounts.tasks.send_all_digests",
+        "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

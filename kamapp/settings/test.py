@@ -23,3 +23,4 @@ DATABASES["default"]["TEST"] = {"NAME": env("KAMAPP_TEST_DB_NAME", "test_kamapp"
 CACHES["default"]["LOCATION"] = urlunsplit(  # noqa: F405
     urlsplit(REDIS_URL)._replace(path="/" + env("KAMAPP_TEST_REDIS_DB", "1"))  # noqa: F405
 )
+CELERY_BROKER_URL = CACHES["default"]["LOCATION"]  # noqa: F405 - flushed between tests too

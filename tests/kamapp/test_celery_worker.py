@@ -47,3 +47,23 @@ def test_worker_cannot_touch_another_tenant(org_a, org_b, real_worker):
     assert org_a.invitation.sent_at is None
     assert mail.outbox == []
     assert result.id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_runs_the_hourly_health_task_end_to_end(org_a, real_worker):
+    """Beat's task fans out one task per tenant; each scores under its tenant's RLS context,
+    opens alerts and mails the owners of new high-severity ones."""
+    from accounts.demo import seed
+    from accounts.models import HealthSnapshot, RiskAlert
+    from accounts.tasks import recalculate_all
+    from kamapp.rls import tenant_context
+
+    with tenant_context(org_a.tenant.pk):
+        seed(org_a.tenant, size=3)  # accounts only: the worker does the scoring
+    recalculate_all.delay()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not mail.outbox:
+        time.sleep(0.2)
+    assert HealthSnapshot.objects.filter(tenant=org_a.tenant).count() == 3
+    assert RiskAlert.objects.filter(tenant=org_a.tenant, severity="high").exists()
+    assert mail.outbox and mail.outbox[0].to == [org_a.kam.user.email]

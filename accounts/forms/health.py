@@ -1,0 +1,91 @@
+from django import forms
+from django.utils import timezone
+
+from accounts.health import COMPONENTS, DEFAULT_MODEL
+from accounts.models import RiskAlert, Tier
+
+
+class HealthModelForm(forms.Form):
+    """The tenant's health model: weights, bands, engagement cadence, alert thresholds."""
+
+    healthy = forms.IntegerField(min_value=1, max_value=100, label="Healthy from")
+    watch = forms.IntegerField(min_value=0, max_value=99, label="Watch from")
+    health_drop = forms.IntegerField(
+        min_value=1, max_value=100, label="Alert when health drops by (points, 30 days)"
+    )
+    leakage_pct = forms.IntegerField(
+        min_value=1, max_value=100, label="Alert when discounts + absorbed costs exceed (%)"
+    )
+    renewal_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Renewal risk window (days)"
+    )
+
+    def __init__(self, *args, model: dict, **kwargs):
+        initial = {**model["bands"], **model["thresholds"]}
+        for name in COMPONENTS:
+            initial[f"weight_{name}"] = model["weights"][name]
+        for tier in Tier.values:
+            initial[f"cadence_{tier}"] = model["cadence_days"][tier]
+        super().__init__(*args, initial=initial, **kwargs)
+        for name, label in COMPONENTS.items():
+            self.fields[f"weight_{name}"] = forms.IntegerField(
+                min_value=0, max_value=100, label=f"{label} weight"
+            )
+        for value, label in Tier.choices:
+            self.fields[f"cadence_{value}"] = forms.IntegerField(
+                min_value=1, max_value=365, label=f"{label}: meaningful contact every (days)"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        healthy, watch = cleaned.get("healthy"), cleaned.get("watch")
+        if healthy is not None and watch is not None and watch >= healthy:
+            self.add_error("watch", "Watch must start below healthy.")
+        weights = [cleaned.get(f"weight_{n}") for n in COMPONENTS]
+        if None not in weights and not any(weights):
+            raise forms.ValidationError("At least one component needs a weight above zero.")
+        return cleaned
+
+    def model(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "weights": {name: data[f"weight_{name}"] for name in COMPONENTS},
+            "bands": {"healthy": data["healthy"], "watch": data["watch"]},
+            "cadence_days": {tier: data[f"cadence_{tier}"] for tier in Tier.values},
+            "thresholds": {k: data[k] for k in DEFAULT_MODEL["thresholds"]},
+        }
+
+
+class AlertFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Needs attention"), *RiskAlert.Status.choices]
+    )
+    severity = forms.ChoiceField(
+        required=False, choices=[("", "Any severity"), *RiskAlert.Severity.choices]
+    )
+    rule = forms.ChoiceField(required=False)
+    mine = forms.BooleanField(required=False, label="Only alerts I own")
+
+    def __init__(self, *args, **kwargs):
+        from accounts.alerts import RULES
+
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = [("", "Any rule")] + [(k, t) for k, (t, _) in RULES.items()]
+
+
+class AlertActionForm(forms.Form):
+    do = forms.ChoiceField(
+        choices=[("acknowledge", "Acknowledge"), ("snooze", "Snooze"), ("resolve", "Resolve")]
+    )
+    until = forms.DateField(required=False)
+    note = forms.CharField(max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("do") == "snooze" and not cleaned.get("until"):
+            self.add_error("until", "Choose the date to snooze until.")
+        elif cleaned.get("until") and cleaned["until"] <= timezone.localdate():
+            self.add_error("until", "Snooze until a date after today.")
+        if cleaned.get("do") == "resolve" and not cleaned.get("note"):
+            self.add_error("note", "Say how it was resolved.")
+        return cleaned

@@ -1,0 +1,177 @@
+"""Celery tasks: thin, idempotent wrappers that take ids and set the tenant for RLS."""
+
+import datetime
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import health
+from accounts.models import AlertDigest, KeyAccount, RiskAlert
+from kamapp.members import team
+from kamapp.models import Membership, Role, Tenant
+from kamapp.rls import tenant_context
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+JOB_TTL = 60 * 60
+
+
+def job_key(tenant_id: int, job: str) -> str:
+    return f"health-job:{tenant_id}:{job}"
+
+
+@shared_task
+def recalculate_all() -> int:
+    """Beat: one recalculation task per tenant."""
+    ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in ids:
+        recalculate_tenant.delay(tenant_id)
+    return len(ids)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def recalculate_tenant(tenant_id: int, job: str = "") -> int:
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return 0
+
+    def progress(step: str, done: int, total: int) -> None:
+        if job:
+            state = {"state": "running", "step": step, "done": done, "total": total}
+            cache.set(job_key(tenant_id, job), state, JOB_TTL)
+
+    try:
+        with tenant_context(tenant_id):
+            count = health.recalculate(tenant, progress)
+    except Exception:
+        if job:
+            cache.set(job_key(tenant_id, job), {"state": "failed"}, JOB_TTL)
+        raise
+    if job:
+        cache.set(
+            job_key(tenant_id, job), {"state": "done", "done": count, "total": count}, JOB_TTL
+        )
+    notify_owners.delay(tenant_id)
+    return count
+
+
+def _alerts_url(tenant) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("alert-list", kwargs={"slug": tenant.slug})
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def notify_owners(tenant_id: int) -> int:
+    """One mail per owner with their new high-severity alerts. An alert is claimed (notified_at
+    set) in the transaction that sends it, so a re-run or a retry sends nothing twice."""
+    sent = 0
+    with tenant_context(tenant_id):
+        tenant = Tenant.objects.get(pk=tenant_id)
+        owners = set(
+            RiskAlert.objects.for_tenant(tenant)
+            .filter(
+                severity=RiskAlert.Severity.HIGH,
+                status=RiskAlert.Status.OPEN,
+                notified_at=None,
+                owner__isnull=False,
+            )
+            .values_list("owner_id", flat=True)
+        )
+        for owner_id in owners:
+            with transaction.atomic():
+                alerts = list(
+                    RiskAlert.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(
+                        tenant=tenant,
+                        owner_id=owner_id,
+                        notified_at=None,
+                        severity=RiskAlert.Severity.HIGH,
+                        status=RiskAlert.Status.OPEN,
+                    )
+                    .select_related("account", "owner__user")
+                )
+                if not alerts:
+                    continue
+                RiskAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+                    notified_at=timezone.now()
+                )
+                user = alerts[0].owner.user
+                context = {
+                    "user": user,
+                    "alerts": alerts,
+                    "tenant": tenant,
+                    "link": _alerts_url(tenant),
+                }
+                send_mail(
+                    f"{len(alerts)} new high-risk alert{'s' if len(alerts) > 1 else ''} "
+                    f"on your accounts",
+                    render_to_string("accounts/email/new_alerts.txt", context),
+                    None,
+                    [user.email],
+                )
+                sent += 1
+    return sent
+
+
+@shared_task
+def send_all_digests() -> int:
+    ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in ids:
+        send_digests.delay(tenant_id, timezone.localdate().isoformat())
+    return len(ids)
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_digests(tenant_id: int, day: str) -> int:
+    """Each supervisor's daily digest of their team's open alerts, at most once a day."""
+    sent = 0
+    with tenant_context(tenant_id):
+        tenant = Tenant.objects.get(pk=tenant_id)
+        supervisors = (
+            Membership.objects.for_tenant(tenant)
+            .active()
+            .filter(role=Role.SUPERVISOR)
+            .select_related("user")
+        )
+        for supervisor in supervisors:
+            accounts = KeyAccount.objects.visible_to(supervisor).values("pk")
+            alerts = list(
+                RiskAlert.objects.filter(account__in=accounts, status__in=RiskAlert.LIVE)
+                .select_related("account", "owner__user")
+                .order_by("severity", "account__name")
+            )
+            if not alerts:
+                continue
+            try:
+                with transaction.atomic():
+                    AlertDigest.objects.create(
+                        tenant=tenant,
+                        membership=supervisor,
+                        day=datetime.date.fromisoformat(day),
+                        alert_count=len(alerts),
+                        sent_at=timezone.now(),
+                    )
+                    context = {
+                        "user": supervisor.user,
+                        "alerts": alerts,
+                        "tenant": tenant,
+                        "link": _alerts_url(tenant),
+                        "team": team(supervisor),
+                    }
+                    send_mail(
+                        f"Your team's open alerts: {len(alerts)}",
+                        render_to_string("accounts/email/digest.txt", context),
+                        None,
+                        [supervisor.user.email],
+                    )
+                sent += 1
+            except IntegrityError:  # already sent today
+                continue
+    return sent

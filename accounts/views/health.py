@@ -1,0 +1,173 @@
+"""Health on the account page, the alerts inbox, and the health model settings."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import alerts, health
+from accounts.access import get_account_for_member
+from accounts.forms.health import AlertActionForm, AlertFilterForm, HealthModelForm
+from accounts.models import HealthSnapshot, KeyAccount, RiskAlert
+from accounts.tasks import job_key, recalculate_tenant
+from accounts.views.tabs import render_tab
+from kamapp.audit import record
+from kamapp.charts import sparkline
+from kamapp.http import TenantRequest, htmx_partial
+from kamapp.members import paginate
+from kamapp.policy import can, require_permission
+
+
+def health_context(account: KeyAccount) -> dict:
+    """The latest snapshot and what changed since the one before (or a live preview)."""
+    history = list(HealthSnapshot.objects.filter(account=account)[:24])
+    latest, previous = [*history, None, None][:2]
+    live = latest is None
+    if live:
+        _, verdict = health.account_health(account)
+        latest = HealthSnapshot(
+            score=verdict.score, band=verdict.band, components=verdict.components
+        )
+    rows = []
+    for name, part in latest.components.items():
+        before = (previous.components.get(name, {}) if previous else {}).get("points")
+        change = None if part["points"] is None or before is None else part["points"] - before
+        rows.append({**part, "name": name, "change": change})
+    return {
+        "snapshot": latest,
+        "previous": previous,
+        "live": live,
+        "components": rows,
+        "direction": _direction(latest, previous),
+        "delta": latest.score - previous.score if _direction(latest, previous) else None,
+        "trend": sparkline(
+            [s.score for s in reversed(history)], title="Health over time", width=220, height=40
+        ),
+        "alerts": RiskAlert.objects.filter(account=account, status__in=RiskAlert.LIVE),
+    }
+
+
+def _direction(latest, previous) -> str:
+    if previous is None or latest.score is None or previous.score is None:
+        return ""
+    return (
+        "up"
+        if latest.score > previous.score
+        else "down"
+        if latest.score < previous.score
+        else "same"
+    )
+
+
+@require_GET
+def account_health(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    account = get_account_for_member(request, keyaccount_pk)
+    return render_tab(request, account, "health", health_context(account))
+
+
+def visible_alerts(request: TenantRequest):
+    accounts = KeyAccount.objects.visible_to(request.membership).values("pk")
+    return RiskAlert.objects.filter(tenant=request.tenant, account__in=accounts)
+
+
+@require_permission("account.view")
+def alert_list(request: TenantRequest, slug: str) -> HttpResponse:
+    form = AlertFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    found = visible_alerts(request).select_related("account", "owner__user")
+    found = (
+        found.filter(status=data["status"])
+        if data.get("status")
+        else found.filter(status__in=[RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED])
+    )
+    if data.get("severity"):
+        found = found.filter(severity=data["severity"])
+    if data.get("rule"):
+        found = found.filter(rule=data["rule"])
+    if data.get("mine"):
+        found = found.filter(owner=request.membership)
+    page = paginate(request, found.order_by("due_date", "-opened_at"), per_page=25)
+    context = {"form": form, "page": page, "action_form": AlertActionForm()}
+    template = "accounts/alert_list.html"
+    return render(request, template + "#rows" if htmx_partial(request) else template, context)
+
+
+@require_POST
+def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpResponse:
+    alert = (
+        visible_alerts(request)
+        .select_related("account__owner__manager")
+        .filter(pk=riskalert_pk)
+        .first()
+    )
+    if alert is None:
+        raise Http404
+    if not can(request.membership, "account.edit", alert.account):
+        raise PermissionDenied
+    form = AlertActionForm(request.POST)
+    if form.is_valid():
+        do = form.cleaned_data["do"]
+        if do == "acknowledge":
+            alerts.acknowledge(alert, request.user)
+        elif do == "snooze":
+            alerts.snooze(alert, request.user, form.cleaned_data["until"])
+        else:
+            alerts.resolve(alert, request.user, form.cleaned_data["note"])
+    if htmx_partial(request):
+        return render(
+            request,
+            "accounts/partials/alert_row.html",
+            {"alert": alert, "action_form": form, "may_act": True},
+        )
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("alert-list", slug=slug)
+
+
+def _start_job(request: TenantRequest) -> str:
+    job = uuid.uuid4().hex
+    cache.set(job_key(request.tenant.pk, job), {"state": "queued"}, 3600)
+    transaction.on_commit(lambda: recalculate_tenant.delay(request.tenant.pk, job))
+    return job
+
+
+@require_permission("health.configure")
+@require_http_methods(["GET", "POST"])
+def health_settings(request: TenantRequest, slug: str) -> HttpResponse:
+    model = health.model_for(request.tenant)
+    form = HealthModelForm(request.POST or None, model=model)
+    if request.method == "POST" and form.is_valid():
+        request.tenant.settings["health"] = form.model()
+        request.tenant.save(update_fields=["settings"])
+        record(
+            request.tenant,
+            request.user,
+            "health.model",
+            request.tenant,
+            {"before": model, "after": form.model()},
+        )
+        messages.success(request, "Health model saved. Recalculating every account now.")
+        return redirect("health-job", slug=slug, job=_start_job(request))
+    return render(request, "accounts/health_settings.html", {"form": form})
+
+
+@require_permission("health.configure")
+@require_POST
+def health_recalculate(request: TenantRequest, slug: str) -> HttpResponse:
+    return redirect("health-job", slug=slug, job=_start_job(request))
+
+
+@require_permission("health.configure")
+@require_GET
+def health_job(request: TenantRequest, slug: str, job: str) -> HttpResponse:
+    state = cache.get(job_key(request.tenant.pk, job))
+    if state is None:
+        raise Http404("No such recalculation.")
+    template = "accounts/health_job.html"
+    context = {"job": job, "state": state}
+    return render(request, template + "#progress" if htmx_partial(request) else template, context)

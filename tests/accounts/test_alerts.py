@@ -1,0 +1,172 @@
+import datetime
+import threading
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import alerts, health
+from accounts.demo import CUSTOMERS
+from accounts.models import KeyAccount, RiskAlert
+from accounts.tasks import notify_owners, send_digests
+from kamapp.models import AuditEvent
+from kamapp.rls import tenant_context
+from tests.accounts.conftest import make_account
+
+# The demo's deliberate patterns (accounts/demo.py) and the rule each is built to trip.
+PATTERNS = {
+    0: "upsell_without_results",
+    1: "margin_erosion",
+    2: "plan_stale",
+    3: "single_threaded",
+    4: "no_contact",
+    5: "overdue_actions",
+}
+
+
+@pytest.fixture
+def demo(org_a):
+    apps.get_app_config("accounts").seed_demo(org_a.tenant, size=10)  # and recalculates
+    names = [name for name, _ in CUSTOMERS["northwind"][:10]]
+    return {
+        index: KeyAccount.objects.get(tenant=org_a.tenant, name=name)
+        for index, name in enumerate(names)
+    }
+
+
+def live_rules(account) -> set[str]:
+    return set(account.alerts.filter(status__in=RiskAlert.LIVE).values_list("rule", flat=True))
+
+
+def test_each_rule_fires_on_its_demo_pattern_and_healthy_accounts_stay_quiet(demo):
+    for index, rule in PATTERNS.items():
+        assert rule in live_rules(demo[index]), (demo[index].name, rule)
+    quiet = [a for i, a in demo.items() if i not in PATTERNS]
+    assert quiet and all(live_rules(a) == set() for a in quiet)
+    assert max(len(live_rules(a)) for a in demo.values()) <= 3  # no alert fatigue
+
+
+def test_every_alert_names_owner_due_date_and_action(demo):
+    for alert in RiskAlert.objects.all():
+        assert alert.owner_id and alert.due_date and alert.action and alert.message
+
+
+def test_lifecycle_refresh_resolve_and_reopen(org_a, demo):
+    account = demo[2]  # stale plan
+    alert = account.alerts.get(rule="plan_stale")
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)  # still stale: the same alert, refreshed
+        assert account.alerts.filter(rule="plan_stale").count() == 1
+        account.plan.next_review_due = timezone.localdate() + datetime.timedelta(days=30)
+        account.plan.save()
+        health.recalculate(org_a.tenant)
+        alert.refresh_from_db()
+        assert alert.status == "resolved" and alert.resolved_at
+        account.plan.next_review_due = timezone.localdate() - datetime.timedelta(days=1)
+        account.plan.save()
+        health.recalculate(org_a.tenant)
+    assert account.alerts.filter(rule="plan_stale").count() == 2
+    assert account.alerts.filter(rule="plan_stale", status="open").count() == 1
+
+
+def test_a_snooze_expires_back_to_open(org_a, demo):
+    alert = demo[2].alerts.get(rule="plan_stale")
+    alerts.snooze(alert, org_a.kam.user, timezone.localdate() + datetime.timedelta(days=1))
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)
+        alert.refresh_from_db()
+        assert alert.status == "snoozed"
+        RiskAlert.objects.filter(pk=alert.pk).update(snoozed_until=timezone.localdate())
+        health.recalculate(org_a.tenant)
+    alert.refresh_from_db()
+    assert alert.status == "open"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_evaluating_at_once_open_one_alert(org_a):
+    account = make_account(org_a, "Race Corp")  # never reviewed: plan_stale fires
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            with tenant_context(org_a.tenant.pk):
+                model = health.model_for(org_a.tenant)
+                inputs = health.gather(org_a.tenant)
+                verdicts = {pk: health.score(i, model) for pk, i in inputs.items()}
+                barrier.wait(timeout=10)
+                alerts.evaluate(org_a.tenant, inputs, verdicts, model, timezone.localdate())
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    connection.close()  # a fresh session for the assertion (see tests/conftest.py)
+    from tests.conftest import see_all_tenants
+
+    see_all_tenants()
+    assert RiskAlert.objects.filter(account=account, rule="plan_stale").count() == 1
+
+
+def test_inbox_actions_over_htmx_are_audited(client, org_a, demo):
+    alert = demo[2].alerts.get(rule="plan_stale")
+    client.force_login(demo[2].owner.user)
+    url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
+    response = client.post(url, {"do": "snooze", "until": "2001-01-01"}, HTTP_HX_REQUEST="true")
+    assert "after today" in response.text
+    response = client.post(url, {"do": "acknowledge"}, HTTP_HX_REQUEST="true")
+    assert response.text.strip().startswith("<tr") and "Acknowledged" in response.text
+    response = client.post(url, {"do": "resolve", "note": ""}, HTTP_HX_REQUEST="true")
+    assert "Say how it was resolved" in response.text
+    client.post(url, {"do": "resolve", "note": "Reviewed with the CFO"})
+    alert.refresh_from_db()
+    assert alert.status == "resolved" and alert.note == "Reviewed with the CFO"
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert {"alert.acknowledged", "alert.resolved"} <= verbs
+
+
+def test_inbox_scope_filters_and_permissions(client, org_a, demo):
+    slug = org_a.tenant.slug
+    client.force_login(org_a.leader.user)
+    page = client.get(reverse("alert-list", kwargs={"slug": slug})).text
+    assert demo[0].name in page and demo[2].name in page
+    alert = demo[2].alerts.first()
+    url = reverse("alert-act", kwargs={"slug": slug, "riskalert_pk": alert.pk})
+    assert client.post(url, {"do": "acknowledge"}).status_code == 403  # leaders read
+    filtered = client.get(reverse("alert-list", kwargs={"slug": slug}), {"rule": "plan_stale"})
+    assert demo[2].name in filtered.text and demo[0].name not in filtered.text
+    client.force_login(org_a.kam.user)
+    assert client.get(reverse("dashboard", kwargs={"slug": slug})).context["open_alert_count"]
+
+
+def test_owners_get_one_mail_per_run_and_never_twice(org_a, demo):
+    mail.outbox.clear()
+    high = RiskAlert.objects.filter(severity="high", status="open")
+    owners = {a.owner.user.email for a in high.select_related("owner__user")}
+    assert owners
+    notify_owners(org_a.tenant.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(owners)
+    assert all("high-risk" in m.subject for m in mail.outbox)
+    notify_owners(org_a.tenant.pk)
+    assert len(mail.outbox) == len(owners)
+
+
+def test_daily_digest_reaches_each_supervisor_once(org_a, demo):
+    mail.outbox.clear()
+    day = timezone.localdate().isoformat()
+    assert send_digests(org_a.tenant.pk, day) == 1
+    digest = mail.outbox[0]
+    assert digest.to == [org_a.supervisor.user.email]
+    assert demo[2].name in digest.body and "plan" in digest.body.lower()
+    assert f"/o/{org_a.tenant.slug}/alerts/" in digest.body
+    assert send_digests(org_a.tenant.pk, day) == 0
+    assert len(mail.outbox) == 1

@@ -1,0 +1,164 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts import health
+from accounts.demo import seed
+from accounts.health import DEFAULT_MODEL, Inputs, score
+from accounts.models import HealthSnapshot, KeyAccount
+from kamapp.rls import tenant_context
+from tests.accounts.conftest import make_account
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+def inputs(**fields) -> Inputs:
+    return Inputs(account_id=1, tier="key", owner_id=1, renewal_date=None, review_days=90, **fields)
+
+
+def component(name: str, **fields):
+    return health.SCORERS[name](inputs(**fields), DEFAULT_MODEL, TODAY)
+
+
+def test_customer_results_from_attainment():
+    assert component("customer_results").score is None
+    assert component("customer_results", attainment={1: [1.0], 2: [0.0]}).score == 100 * (
+        0.7 * 0.5 + 0.3 * 0.5
+    )
+
+
+def test_engagement_recency_breadth_and_roles():
+    assert component("engagement").score is None  # nothing ever logged: no data, not zero
+    fresh = component(
+        "engagement",
+        interactions=9,
+        last_meaningful=TODAY,
+        meaningful_90=3,
+        engaged_contacts=3,
+        roles_engaged={"decision_maker", "economic_buyer", "champion"},
+    )
+    assert fresh.score == 100
+    stale = component(
+        "engagement",
+        interactions=9,
+        last_meaningful=TODAY - datetime.timedelta(days=90),
+        engaged_contacts=1,
+    )
+    assert stale.score < 20 and any("cadence" in hint for hint in stale.hints)
+
+
+def test_plan_vitality_falls_with_review_age():
+    fresh = component("plan_vitality", last_reviewed=TODAY, revisions_recent=2)
+    late = component("plan_vitality", last_reviewed=TODAY - datetime.timedelta(days=135))
+    never = component("plan_vitality")
+    assert fresh.score == 100 and 0 < late.score < fresh.score and never.score == 0
+
+
+def test_execution_on_time_overdue_budget():
+    assert component("execution").score is None
+    good = component(
+        "execution",
+        actions=4,
+        done=2,
+        done_on_time=2,
+        planned_budget=Decimal(100),
+        actual_cost=Decimal(90),
+    )
+    bad = component(
+        "execution",
+        actions=4,
+        done=2,
+        done_on_time=0,
+        overdue=5,
+        planned_budget=Decimal(100),
+        actual_cost=Decimal(160),
+    )
+    assert good.score == 100 and bad.score == 0
+
+
+def test_sentiment_direction_counts():
+    assert component("sentiment").score is None
+    rising = component("sentiment", nps=[9, 7]).score
+    falling = component("sentiment", nps=[9, 10]).score
+    assert rising > falling
+
+
+def quarter(revenue, discounts=0, upsell=0):
+    return {
+        "revenue": Decimal(revenue),
+        "cost": Decimal(revenue) * Decimal("0.6"),
+        "discounts": Decimal(discounts),
+        "absorbed_costs": Decimal(0),
+        "upsell_amount": Decimal(upsell),
+        "cross_sell_amount": Decimal(0),
+    }
+
+
+def test_commercial_trend_and_leakage():
+    assert component("commercial", quarters=[quarter(100)] * 3).score is None
+    growing = component("commercial", quarters=[quarter(100)] * 2 + [quarter(120)] * 2)
+    leaking = component("commercial", quarters=[quarter(100)] * 2 + [quarter(100, 30)] * 2)
+    assert growing.score > 70 > leaking.score
+
+
+def test_missing_components_are_left_out_and_weights_renormalised():
+    verdict = score(inputs(last_reviewed=TODAY, revisions_recent=2), DEFAULT_MODEL, TODAY)
+    assert verdict.score == 100  # only plan vitality has data, and it is perfect
+    assert verdict.components["sentiment"]["score"] is None
+    assert verdict.band == "healthy"
+
+
+def test_bands_follow_the_model():
+    assert health.band_for(70, DEFAULT_MODEL) == "healthy"
+    assert health.band_for(69, DEFAULT_MODEL) == "watch"
+    assert health.band_for(39, DEFAULT_MODEL) == "at_risk"
+    assert health.band_for(None, DEFAULT_MODEL) == ""
+
+
+def test_batch_and_single_account_agree_on_the_demo_data(org_a):
+    seed(org_a.tenant, size=8)
+    with tenant_context(org_a.tenant.pk):
+        batch = health.gather(org_a.tenant)
+        model = health.model_for(org_a.tenant)
+        for account in KeyAccount.objects.for_tenant(org_a.tenant):
+            _, alone = health.account_health(account)
+            assert score(batch[account.pk], model) == alone
+
+
+def test_recalculate_query_count_is_fixed(org_a, django_assert_max_num_queries):
+    """The second run of each size is compared: both refresh the alerts the first opened."""
+
+    def run(expected: int, limit: int):
+        with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(limit) as queries:
+            assert health.recalculate(org_a.tenant) == expected
+        return len(queries.captured_queries)
+
+    for k in range(10):
+        make_account(org_a, f"Account {k}")
+    run(10, 100)
+    ten = run(10, 100)
+    for k in range(10, 500):
+        make_account(org_a, f"Account {k}")
+    run(500, 100)
+    assert run(500, ten) == ten  # gather: 10 queries, then one insert, one select, one update
+    assert HealthSnapshot.objects.count() == 1020
+
+
+@pytest.mark.parametrize("tab", ["account-health", "account-overview"])
+def test_account_page_explains_the_score(client, org_a, tab):
+    from django.urls import reverse
+
+    seed(org_a.tenant, size=1)
+    account = KeyAccount.objects.get(tenant=org_a.tenant)
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)
+    client.force_login(org_a.kam.user)
+    page = client.get(
+        reverse("account-health", kwargs={"slug": org_a.tenant.slug, "keyaccount_pk": account.pk})
+    ).text
+    snapshot = HealthSnapshot.objects.get(account=account)
+    assert f">{snapshot.score}<small>/100" in page
+    assert "Why this score" in page and "What would raise it" in page
+    assert timezone.localdate().year  # the page rendered with today's data
