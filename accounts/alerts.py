@@ -202,9 +202,10 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     two workers at once: new alerts are inserted with ON CONFLICT DO NOTHING."""
     live = {
         (a.account_id, a.rule): a
-        for a in RiskAlert.objects.for_tenant(tenant).filter(
-            account_id__in=list(inputs), status__in=RiskAlert.LIVE
-        )
+        # every live alert of the tenant: those of archived accounts resolve below
+        for a in RiskAlert.objects.for_tenant(tenant)
+        .filter(status__in=RiskAlert.LIVE)
+        .only("account_id", "rule", "status", "severity", "message", "details", "snoozed_until")
     }
     now = timezone.now()
     new, changed, seen = [], [], set()
@@ -228,14 +229,13 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
                     )
                 )
                 continue
+            before = (alert.status, alert.severity, alert.message, alert.details)
             if alert.status == RiskAlert.Status.SNOOZED and alert.snoozed_until <= today:
                 alert.status = RiskAlert.Status.OPEN
-            alert.severity, alert.message, alert.details = (
-                found.severity,
-                found.message,
-                found.details,
-            )
-            changed.append(alert)
+            alert.severity, alert.message = found.severity, found.message
+            alert.details = found.details
+            if (alert.status, alert.severity, alert.message, alert.details) != before:
+                changed.append(alert)  # only what moved: a steady hourly run writes little
     RiskAlert.objects.bulk_create(new, ignore_conflicts=True)
     RiskAlert.objects.bulk_update(
         changed, ["status", "severity", "message", "details", "updated_at"]

@@ -7,14 +7,17 @@ the same function for the nightly batch and for the account page. A component wi
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts import metrics
 from accounts.models import (
+    KPI,
     Action,
     CustomerFeedback,
     FinancialPeriod,
@@ -50,6 +53,8 @@ DEFAULT_MODEL = {
 }
 KEY_ROLES = {"decision_maker", "economic_buyer", "champion"}
 YEAR = datetime.timedelta(days=365)
+MISSING = object()
+AMOUNTS = ["revenue", "cost", "discounts", "absorbed_costs", "upsell_amount", "cross_sell_amount"]
 
 
 def model_for(tenant) -> dict:
@@ -86,10 +91,16 @@ class Inputs:
     actual_cost: Decimal = Decimal(0)
     nps: list[int] = field(default_factory=list)  # newest first
     csat: list[int] = field(default_factory=list)
-    quarters: list[dict] = field(default_factory=list)  # oldest first, the last four
+    # sums over the last two quarters ("recent") and the two before ("before"), with "n"
+    # the number of quarters found in each half
+    finance: dict = field(default_factory=dict)
     previous_score: int | None = None
     best_score_30d: int | None = None
     stage_regressed: bool = False  # set by the RPM once it exists
+    money: object = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        self.money = MISSING
 
 
 def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | None = None):
@@ -114,7 +125,8 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
             last_reviewed=timezone.localdate(reviewed) if reviewed else None,
             next_review_due=row["plan__next_review_due"],
         )
-    ids = list(inputs)
+    # Child queries select by a subquery, not a list of thousands of ids.
+    ids = accounts.values("pk")
     _kpis(inputs, ids, today)
     _engagement(inputs, ids, today)
     _plan_and_actions(inputs, ids, today, model)
@@ -123,37 +135,30 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
     return inputs
 
 
-def _latest_values(ids, before: datetime.date):
-    return (
-        KPIMeasurement.objects.filter(
-            kpi__objective__account_id__in=ids,
-            kpi__objective__status=Objective.Status.ACTIVE,
-            date__lte=before,
-        )
-        .order_by("kpi_id", "-date", "-id")
-        .distinct("kpi_id")
-        .values(
-            "kpi_id",
-            "value",
-            baseline=F("kpi__baseline"),
-            target=F("kpi__target"),
-            objective=F("kpi__objective_id"),
-            account=F("kpi__objective__account_id"),
-        )
-    )
-
-
 def _kpis(inputs, ids, today) -> None:
-    now = {}
-    for row in _latest_values(ids, today):
-        value = metrics.attainment(row["baseline"], row["target"], row["value"])
-        if value is not None:
-            inputs[row["account"]].attainment.setdefault(row["objective"], []).append(value)
-            now[row["kpi_id"]] = row["account"]
-    for row in _latest_values(ids, today - datetime.timedelta(days=90)):
-        value = metrics.attainment(row["baseline"], row["target"], row["value"])
-        if value is not None and row["kpi_id"] in now:
-            inputs[row["account"]].attainment_before.append(value)
+    """Each active KPI's latest value now and 90 days ago: one query, two index lookups per
+    KPI on (tenant, kpi, date)."""
+
+    def latest(on_or_before: datetime.date) -> Subquery:
+        values = KPIMeasurement.objects.filter(
+            tenant=OuterRef("tenant"), kpi=OuterRef("pk"), date__lte=on_or_before
+        ).order_by("-date", "-id")
+        return Subquery(values.values("value")[:1])
+
+    rows = (
+        KPI.objects.filter(objective__account_id__in=ids, objective__status=Objective.Status.ACTIVE)
+        .annotate(now=latest(today), before=latest(today - datetime.timedelta(days=90)))
+        .values_list("baseline", "target", "now", "before", "objective_id", "objective__account_id")
+    )
+    for baseline, target, value, value_before, objective, account in rows:
+        now = metrics.attainment(baseline, target, value)
+        if now is None:
+            continue
+        item = inputs[account]
+        item.attainment.setdefault(objective, []).append(now)
+        before = metrics.attainment(baseline, target, value_before)
+        if before is not None:
+            item.attainment_before.append(before)
 
 
 def _engagement(inputs, ids, today) -> None:
@@ -238,28 +243,30 @@ def _feedback_and_money(inputs, ids, today) -> None:
         if row["csat"] is not None:
             item.csat.append(row["csat"])
     start = _quarter_start(today)
-    first = _add_months(start, -12)
+    halves = {
+        "recent": Q(period_start__gte=_add_months(start, -6)),
+        "before": Q(period_start__lt=_add_months(start, -6)),
+    }
+    sums = {}
+    for half, when in halves.items():
+        sums[f"{half}_n"] = Count("id", filter=when)
+        for amount in AMOUNTS:
+            sums[f"{half}_{amount}"] = Sum(amount, filter=when)
     periods = (
         FinancialPeriod.objects.filter(
             account_id__in=ids,
             kind=FinancialPeriod.Kind.QUARTER,
-            period_start__gte=first,
+            period_start__gte=_add_months(start, -12),
             period_start__lt=start,
         )
-        .order_by("period_start")
-        .values(
-            "account_id",
-            "period_start",
-            "revenue",
-            "cost",
-            "discounts",
-            "absorbed_costs",
-            "upsell_amount",
-            "cross_sell_amount",
-        )
+        .values("account_id")
+        .annotate(**sums)
     )
     for row in periods:
-        inputs[row["account_id"]].quarters.append(row)
+        inputs[row["account_id"]].finance = {
+            half: {"n": row[f"{half}_n"], **{a: row[f"{half}_{a}"] or 0 for a in AMOUNTS}}
+            for half in halves
+        }
 
 
 def _history(inputs, ids, today) -> None:
@@ -297,8 +304,7 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 @dataclass
 class Component:
     score: float | None
-    inputs: dict
-    hints: list[str]
+    facts: dict  # plain numbers (None: unknown); labels and hints come from `explain`
 
 
 def _clamp(value: float) -> float:
@@ -315,176 +321,123 @@ def _linear(value: float, good: float, bad: float) -> float:
 def customer_results(i: Inputs, model: dict, today) -> Component:
     per_objective = [sum(v) / len(v) for v in i.attainment.values() if v]
     if not per_objective:
-        return Component(None, {}, ["Record KPI measurements for the customer's objectives."])
+        return Component(None, {})
     mean = sum(per_objective) / len(per_objective)
     on_track = sum(1 for a in per_objective if a >= 0.5) / len(per_objective)
-    hints = (
-        []
-        if mean >= 0.8
-        else ["Move the lagging KPIs: agree actions on the objectives furthest from target."]
-    )
-    return Component(
-        100 * (0.7 * mean + 0.3 * on_track),
-        {
-            "mean KPI attainment": f"{mean:.0%}",
-            "objectives on track (≥50%)": f"{on_track:.0%}",
-            "objectives measured": len(per_objective),
-        },
-        hints,
-    )
+    facts = {
+        "attainment": round(mean, 3),
+        "on_track": round(on_track, 3),
+        "measured": len(per_objective),
+    }
+    return Component(100 * (0.7 * mean + 0.3 * on_track), facts)
 
 
 def engagement(i: Inputs, model: dict, today) -> Component:
     if not i.interactions:
-        return Component(None, {}, ["Log your meetings and calls with the customer."])
+        return Component(None, {})
     cadence = int(model["cadence_days"].get(i.tier, 30))
     days = (today - i.last_meaningful).days if i.last_meaningful else None
     recency = 0.0 if days is None else _linear(days, cadence, 3 * cadence)
-    expected = max(1.0, 90 / cadence)
-    frequency = _clamp(100 * i.meaningful_90 / expected)
+    frequency = _clamp(100 * i.meaningful_90 / max(1.0, 90 / cadence))
     breadth = _clamp(100 * i.engaged_contacts / 3)
-    covered = KEY_ROLES & i.roles_engaged
+    covered = sorted(KEY_ROLES & i.roles_engaged)
     coverage = 100 * len(covered) / len(KEY_ROLES)
-    hints = []
-    if days is None or days > cadence:
-        hints.append(f"Have a meaningful conversation: cadence is every {cadence} days.")
-    if i.engaged_contacts < 3:
-        hints.append("Engage more stakeholders (breadth).")
-    if missing := KEY_ROLES - covered:
-        hints.append("Engage the " + ", ".join(sorted(r.replace("_", " ") for r in missing)) + ".")
-    return Component(
-        0.4 * recency + 0.25 * frequency + 0.15 * breadth + 0.2 * coverage,
-        {
-            "days since meaningful contact": days if days is not None else "never",
-            "cadence (days)": cadence,
-            "meaningful contacts in 90 days": i.meaningful_90,
-            "stakeholders engaged in 90 days": i.engaged_contacts,
-            "key roles engaged": f"{len(covered)} of {len(KEY_ROLES)}",
-        },
-        hints,
-    )
+    facts = {
+        "days": days,
+        "cadence": cadence,
+        "meaningful_90": i.meaningful_90,
+        "engaged": i.engaged_contacts,
+        "roles": covered,
+    }
+    return Component(0.4 * recency + 0.25 * frequency + 0.15 * breadth + 0.2 * coverage, facts)
 
 
 def plan_vitality(i: Inputs, model: dict, today) -> Component:
     days = (today - i.last_reviewed).days if i.last_reviewed else None
     review = 0.0 if days is None else _linear(days, i.review_days, 2 * i.review_days)
     revisions = _clamp(100 * i.revisions_recent / 2)
-    hints = []
-    if days is None or days > i.review_days:
-        hints.append("Review the account plan (it is past its review date).")
-    if i.revisions_recent < 2:
-        hints.append("Revise the plan as you learn: two revisions per two review cycles.")
-    return Component(
-        0.7 * review + 0.3 * revisions,
-        {
-            "days since plan review": days if days is not None else "never",
-            "review cadence (days)": i.review_days,
-            "plan revisions in 180 days": i.revisions_recent,
-        },
-        hints,
-    )
+    facts = {"days": days, "cadence": i.review_days, "revisions": i.revisions_recent}
+    return Component(0.7 * review + 0.3 * revisions, facts)
 
 
 def execution(i: Inputs, model: dict, today) -> Component:
     if not i.actions:
-        return Component(None, {}, ["Plan actions towards the customer's objectives."])
+        return Component(None, {})
     parts = {"overdue": (_linear(i.overdue, 0, 5), 0.4)}
     if i.done:
         parts["on_time"] = (100 * i.done_on_time / i.done, 0.4)
-    if i.planned_budget:
-        parts["budget"] = (_linear(float(i.actual_cost / i.planned_budget), 1.0, 1.5), 0.2)
+    spend = float(i.actual_cost / i.planned_budget) if i.planned_budget else None
+    if spend is not None:
+        parts["budget"] = (_linear(spend, 1.0, 1.5), 0.2)
     total = sum(w for _, w in parts.values())
-    hints = []
-    if i.overdue:
-        hints.append(f"Close or re-plan the {i.overdue} overdue action(s).")
-    if "budget" in parts and parts["budget"][0] < 100:
-        hints.append("Bring action spend back within the planned budget.")
-    return Component(
-        sum(s * w for s, w in parts.values()) / total,
-        {
-            "actions done on time": f"{i.done_on_time} of {i.done}",
-            "overdue actions": i.overdue,
-            "spend vs planned budget": f"{float(i.actual_cost / i.planned_budget):.0%}"
-            if i.planned_budget
-            else "no budgets",
-        },
-        hints,
-    )
+    facts = {
+        "done": i.done,
+        "on_time": i.done_on_time,
+        "overdue": i.overdue,
+        "spend": None if spend is None else round(spend, 3),
+    }
+    return Component(sum(s * w for s, w in parts.values()) / total, facts)
 
 
 def sentiment(i: Inputs, model: dict, today) -> Component:
     if not i.nps and not i.csat:
-        return Component(None, {}, ["Ask the customer for NPS or CSAT feedback."])
+        return Component(None, {})
     scores = []
     if i.nps:
         scores.append(10 * i.nps[0])
     if i.csat:
         scores.append(25 * (i.csat[0] - 1))
     change = i.nps[0] - i.nps[1] if len(i.nps) > 1 else 0
-    score = _clamp(sum(scores) / len(scores) + max(-20, min(10, 5 * change)))
-    hints = (
-        ["Follow up on the last feedback with the detractor."] if i.nps and i.nps[0] <= 6 else []
-    )
-    return Component(
-        score,
-        {
-            "latest NPS": i.nps[0] if i.nps else "none",
-            "NPS change": change,
-            "latest CSAT": i.csat[0] if i.csat else "none",
-        },
-        hints,
-    )
-
-
-def _sums(quarters: list[dict]) -> dict:
-    keys = ["revenue", "cost", "discounts", "absorbed_costs", "upsell_amount", "cross_sell_amount"]
-    return {k: sum((q[k] for q in quarters), Decimal(0)) for k in keys}
+    facts = {
+        "nps": i.nps[0] if i.nps else None,
+        "change": change,
+        "csat": i.csat[0] if i.csat else None,
+    }
+    return Component(_clamp(sum(scores) / len(scores) + max(-20, min(10, 5 * change))), facts)
 
 
 def money(i: Inputs) -> dict | None:
-    """Last two quarters against the two before, as the commercial component and rules use."""
-    if len(i.quarters) < 4:
+    """Last two quarters against the two before, as the commercial component and rules use
+    (computed once per inputs)."""
+    if i.money is MISSING:
+        i.money = _money(i)
+    return i.money
+
+
+def _money(i: Inputs) -> dict | None:
+    recent, before = i.finance.get("recent"), i.finance.get("before")
+    if not recent or recent["n"] < 2 or before["n"] < 2:
         return None
-    before, recent = _sums(i.quarters[-4:-2]), _sums(i.quarters[-2:])
     if not before["revenue"] or not recent["revenue"]:
         return None
 
     def margin_pct(s):
         return metrics.margin_pct(s["revenue"], s["cost"], s["discounts"], s["absorbed_costs"])
 
+    def expansion(s):
+        return s["upsell_amount"] + s["cross_sell_amount"]
+
     return {
         "growth": float(recent["revenue"] / before["revenue"] - 1),
         "margin_change": margin_pct(recent) - margin_pct(before),
         "leakage": float((recent["discounts"] + recent["absorbed_costs"]) / recent["revenue"]),
-        "expansion_growth": float(
-            (recent["upsell_amount"] + recent["cross_sell_amount"])
-            / max(before["upsell_amount"] + before["cross_sell_amount"], Decimal(1))
-            - 1
-        ),
+        "expansion_growth": float(expansion(recent) / max(expansion(before), 1) - 1),
     }
 
 
 def commercial(i: Inputs, model: dict, today) -> Component:
     m = money(i)
     if m is None:
-        return Component(None, {}, ["Enter four quarters of revenue and cost."])
+        return Component(None, {})
     trend = _clamp(50 + 250 * m["growth"])
     margin = _clamp(50 + 500 * m["margin_change"])
     leakage = _linear(m["leakage"], 0.05, 0.25)
-    hints = []
-    if m["leakage"] > 0.05:
-        hints.append("Cut discounts and absorbed costs: they eat the margin.")
-    if m["growth"] < 0:
-        hints.append("Revenue is shrinking: find the next renewal or expansion.")
-    return Component(
-        0.35 * trend + 0.25 * margin + 0.4 * leakage,
-        {
-            "revenue, last 2 quarters vs 2 before": f"{m['growth']:+.0%}",
-            "margin change (points)": f"{100 * m['margin_change']:+.1f}",
-            "discounts + absorbed costs / revenue": f"{m['leakage']:.0%}",
-        },
-        hints,
-    )
+    facts = {
+        "growth": round(m["growth"], 3),
+        "margin_change": round(m["margin_change"], 4),
+        "leakage": round(m["leakage"], 3),
+    }
+    return Component(0.35 * trend + 0.25 * margin + 0.4 * leakage, facts)
 
 
 SCORERS = {
@@ -501,7 +454,7 @@ SCORERS = {
 class Health:
     score: int | None
     band: str
-    components: dict
+    components: dict  # name -> {"score", "weight", "points", "facts"}: small, stored per run
 
 
 def band_for(score: int | None, model: dict) -> str:
@@ -523,25 +476,173 @@ def score(i: Inputs, model: dict, today: datetime.date | None = None) -> Health:
     for name, part in parts.items():
         share = weights.get(name, 0) / total if total else 0
         components[name] = {
-            "label": COMPONENTS[name],
             "score": None if part.score is None else round(part.score),
             "weight": model["weights"].get(name, 0),
             "points": None if part.score is None else round(share * part.score, 1),
-            "inputs": part.inputs,
-            "hints": part.hints,
+            "facts": part.facts,
         }
-    value = (
-        round(sum(c["points"] for c in components.values() if c["points"] is not None))
-        if total
-        else None
-    )
+    points = [c["points"] for c in components.values() if c["points"] is not None]
+    value = round(sum(points)) if total else None
     return Health(value, band_for(value, model), components)
+
+
+def _pct(value) -> str:
+    return f"{value:.0%}"
+
+
+def _never(value) -> str:
+    return "never" if value is None else str(value)
+
+
+# What each stored fact means on the page: (label, how to show it).
+FACTS = {
+    "customer_results": [
+        ("attainment", "mean KPI attainment", _pct),
+        ("on_track", "objectives on track (≥50%)", _pct),
+        ("measured", "objectives measured", str),
+    ],
+    "engagement": [
+        ("days", "days since meaningful contact", _never),
+        ("cadence", "cadence (days)", str),
+        ("meaningful_90", "meaningful contacts in 90 days", str),
+        ("engaged", "stakeholders engaged in 90 days", str),
+        ("roles", "key roles engaged", lambda r: f"{len(r)} of {len(KEY_ROLES)}"),
+    ],
+    "plan_vitality": [
+        ("days", "days since plan review", _never),
+        ("cadence", "review cadence (days)", str),
+        ("revisions", "plan revisions in 180 days", str),
+    ],
+    "execution": [
+        ("on_time", "actions done on time", str),
+        ("done", "actions done", str),
+        ("overdue", "overdue actions", str),
+        ("spend", "spend vs planned budget", lambda v: "no budgets" if v is None else _pct(v)),
+    ],
+    "sentiment": [
+        ("nps", "latest NPS", lambda v: "none" if v is None else str(v)),
+        ("change", "NPS change", lambda v: f"{v:+d}"),
+        ("csat", "latest CSAT", lambda v: "none" if v is None else f"{v}/5"),
+    ],
+    "commercial": [
+        ("growth", "revenue, last 2 quarters vs 2 before", lambda v: f"{v:+.0%}"),
+        ("margin_change", "margin change (points)", lambda v: f"{100 * v:+.1f}"),
+        ("leakage", "discounts + absorbed costs / revenue", _pct),
+    ],
+}
+NO_DATA_HINTS = {
+    "customer_results": "Record KPI measurements for the customer's objectives.",
+    "engagement": "Log your meetings and calls with the customer.",
+    "execution": "Plan actions towards the customer's objectives.",
+    "sentiment": "Ask the customer for NPS or CSAT feedback.",
+    "commercial": "Enter four quarters of revenue and cost.",
+}
+
+
+def hints(name: str, f: dict) -> list[str]:
+    """What would raise a component, read off its stored facts."""
+    if not f:
+        return [NO_DATA_HINTS.get(name, "")]
+    rules = {
+        "customer_results": lambda f: [
+            (
+                f["attainment"] < 0.8,
+                "Move the lagging KPIs: agree actions on the objectives furthest from target.",
+            )
+        ],
+        "engagement": lambda f: [
+            (
+                f["days"] is None or f["days"] > f["cadence"],
+                f"Have a meaningful conversation: cadence is every {f['cadence']} days.",
+            ),
+            (f["engaged"] < 3, "Engage more stakeholders (breadth)."),
+            (
+                len(f["roles"]) < len(KEY_ROLES),
+                "Engage the "
+                + ", ".join(r.replace("_", " ") for r in sorted(KEY_ROLES - set(f["roles"])))
+                + ".",
+            ),
+        ],
+        "plan_vitality": lambda f: [
+            (
+                f["days"] is None or f["days"] > f["cadence"],
+                "Review the account plan (it is past its review date).",
+            ),
+            (f["revisions"] < 2, "Revise the plan as you learn: two revisions per two cycles."),
+        ],
+        "execution": lambda f: [
+            (f["overdue"] > 0, f"Close or re-plan the {f['overdue']} overdue action(s)."),
+            (
+                f["spend"] is not None and f["spend"] > 1,
+                "Bring action spend back within the planned budget.",
+            ),
+        ],
+        "sentiment": lambda f: [
+            (
+                f["nps"] is not None and f["nps"] <= 6,
+                "Follow up on the last feedback with the detractor.",
+            )
+        ],
+        "commercial": lambda f: [
+            (f["leakage"] > 0.05, "Cut discounts and absorbed costs: they eat the margin."),
+            (f["growth"] < 0, "Revenue is shrinking: find the next renewal or expansion."),
+        ],
+    }
+    out = rules[name](f)
+    return [text for applies, text in out if applies]
+
+
+def explain(components: dict, previous: dict | None = None) -> list[dict]:
+    """Rows for "why this score": label, score, weight, points, change, inputs, hints."""
+    rows = []
+    for name, part in components.items():
+        before = (previous or {}).get(name, {}).get("points")
+        facts = part["facts"]
+        rows.append(
+            {
+                "name": name,
+                "label": COMPONENTS[name],
+                "score": part["score"],
+                "weight": part["weight"],
+                "points": part["points"],
+                "change": None
+                if part["points"] is None or before is None
+                else round(part["points"] - before, 1),
+                "inputs": {
+                    label: show(facts[key]) for key, label, show in FACTS[name] if key in facts
+                },
+                "hints": hints(name, facts),
+            }
+        )
+    return rows
 
 
 def account_health(account: KeyAccount) -> tuple[Inputs, Health]:
     """The same scoring the batch does, for one account (the account page)."""
     inputs = gather(account.tenant, [account.pk])[account.pk]
     return inputs, score(inputs, model_for(account.tenant))
+
+
+INSERT_SNAPSHOTS = """
+    INSERT INTO accounts_healthsnapshot
+        (tenant_id, account_id, computed_at, score, band, components, model_version)
+    SELECT %s, r.account_id, %s, r.score, r.band, r.components, %s
+    FROM json_to_recordset(%s::json)
+        AS r(account_id bigint, score integer, band text, components json)
+"""
+
+
+def write_snapshots(tenant, verdicts: dict[int, Health]) -> None:
+    """One INSERT for all snapshots. The rows travel as one JSON document: bulk_create's
+    array parameters cost more to encode than the scoring itself (see tests/perf)."""
+    rows = [
+        {"account_id": pk, "score": v.score, "band": v.band, "components": v.components}
+        for pk, v in verdicts.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSERT_SNAPSHOTS, [tenant.pk, timezone.now(), MODEL_VERSION, json.dumps(rows)]
+        )
 
 
 def recalculate(tenant, progress=None) -> int:
@@ -556,19 +657,7 @@ def recalculate(tenant, progress=None) -> int:
     inputs = gather(tenant, today=today)
     report("scoring", 0, len(inputs))
     verdicts = {pk: score(item, model, today) for pk, item in inputs.items()}
-    now = timezone.now()
-    HealthSnapshot.objects.bulk_create(
-        HealthSnapshot(
-            tenant=tenant,
-            account_id=pk,
-            computed_at=now,
-            score=v.score,
-            band=v.band,
-            components=v.components,
-            model_version=MODEL_VERSION,
-        )
-        for pk, v in verdicts.items()
-    )
+    write_snapshots(tenant, verdicts)
     report("alerts", len(inputs), len(inputs))
     alerts.evaluate(tenant, inputs, verdicts, model, today)
     return len(inputs)

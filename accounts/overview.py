@@ -4,7 +4,7 @@ when we last talked, what is overdue."""
 from django.utils import timezone
 
 from accounts import metrics, objectives
-from accounts.models import Action, Interaction, KeyAccount, Objective
+from accounts.models import Action, HealthSnapshot, Interaction, KeyAccount, Objective
 from accounts.portfolio import OPEN_ACTIONS
 
 
@@ -26,6 +26,7 @@ def overview(account: KeyAccount) -> dict:
     )
     plan = account.plan
     return {
+        "health": HealthSnapshot.objects.filter(account=account).first(),
         "goals": goals,
         "mean_attainment": round(sum(known) / len(known)) if known else None,
         "open_actions": actions,

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import metrics
-from accounts.models import AccountStatus, Action, Interaction, KeyAccount
+from accounts.models import AccountStatus, Action, HealthSnapshot, Interaction, KeyAccount
 from kamapp.models import Membership
 
 OPEN_ACTIONS = [Action.Status.PLANNED, Action.Status.IN_PROGRESS]
@@ -38,9 +38,12 @@ def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[
         .order_by("-date")
         .values("date")[:1]
     )
+    latest = HealthSnapshot.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
     return accounts.select_related("owner__user", "plan").annotate(
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         last_contact=Subquery(last_contact),
+        health_score=Subquery(latest.values("score")[:1]),
+        health_band=Subquery(latest.values("band")[:1]),
     )
 
 
@@ -89,6 +92,7 @@ def portfolio(membership: Membership) -> dict:
 
     def urgency(account):
         return (
+            {"at_risk": -2, "watch": -1}.get(account.health_band, 0),
             -(account.overdue_actions > 0)
             - account.plan_stale
             - (account.renews_in is not None and account.renews_in <= 90),

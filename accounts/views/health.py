@@ -33,11 +33,7 @@ def health_context(account: KeyAccount) -> dict:
         latest = HealthSnapshot(
             score=verdict.score, band=verdict.band, components=verdict.components
         )
-    rows = []
-    for name, part in latest.components.items():
-        before = (previous.components.get(name, {}) if previous else {}).get("points")
-        change = None if part["points"] is None or before is None else part["points"] - before
-        rows.append({**part, "name": name, "change": change})
+    rows = health.explain(latest.components, previous.components if previous else None)
     return {
         "snapshot": latest,
         "previous": previous,

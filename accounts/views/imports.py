@@ -6,12 +6,14 @@ checks it again."""
 import csv
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import importers
 from accounts.models import Contact, KeyAccount
+from accounts.tasks import recalculate_tenant
 from kamapp.http import TenantRequest
 from kamapp.policy import require_permission
 
@@ -50,6 +52,8 @@ def _import(request: TenantRequest, slug: str, kind: str) -> HttpResponse:
     if action == "commit" and not bad:
         commit = importers.commit_accounts if kind == "account" else importers.commit_contacts
         count = commit(rows, request.tenant, request.user)
+        tenant_id = request.tenant.pk  # new rows change health: rescore after the commit
+        transaction.on_commit(lambda: recalculate_tenant.delay(tenant_id))
         messages.success(request, f"Imported {count} {kind}{'s' if count != 1 else ''}.")
         return redirect("account-list", slug=slug)
     return render(

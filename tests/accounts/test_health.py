@@ -46,7 +46,8 @@ def test_engagement_recency_breadth_and_roles():
         last_meaningful=TODAY - datetime.timedelta(days=90),
         engaged_contacts=1,
     )
-    assert stale.score < 20 and any("cadence" in hint for hint in stale.hints)
+    assert stale.score < 20
+    assert any("cadence" in hint for hint in health.hints("engagement", stale.facts))
 
 
 def test_plan_vitality_falls_with_review_age():
@@ -85,21 +86,31 @@ def test_sentiment_direction_counts():
     assert rising > falling
 
 
-def quarter(revenue, discounts=0, upsell=0):
-    return {
-        "revenue": Decimal(revenue),
-        "cost": Decimal(revenue) * Decimal("0.6"),
-        "discounts": Decimal(discounts),
-        "absorbed_costs": Decimal(0),
-        "upsell_amount": Decimal(upsell),
-        "cross_sell_amount": Decimal(0),
-    }
+def finance(before: dict, recent: dict) -> dict:
+    """Two quarters' sums in each half, as `gather` reads them."""
+
+    def half(revenue, discounts=0, upsell=0):
+        return {
+            "n": 2,
+            "revenue": Decimal(revenue),
+            "cost": Decimal(revenue) * Decimal("0.6"),
+            "discounts": Decimal(discounts),
+            "absorbed_costs": Decimal(0),
+            "upsell_amount": Decimal(upsell),
+            "cross_sell_amount": Decimal(0),
+        }
+
+    return {"before": half(**before), "recent": half(**recent)}
 
 
 def test_commercial_trend_and_leakage():
-    assert component("commercial", quarters=[quarter(100)] * 3).score is None
-    growing = component("commercial", quarters=[quarter(100)] * 2 + [quarter(120)] * 2)
-    leaking = component("commercial", quarters=[quarter(100)] * 2 + [quarter(100, 30)] * 2)
+    partial = finance({"revenue": 200}, {"revenue": 200})
+    partial["before"]["n"] = 1  # only three quarters on record
+    assert component("commercial", finance=partial).score is None
+    growing = component("commercial", finance=finance({"revenue": 200}, {"revenue": 240}))
+    leaking = component(
+        "commercial", finance=finance({"revenue": 200}, {"revenue": 200, "discounts": 60})
+    )
     assert growing.score > 70 > leaking.score
 
 
