@@ -10,8 +10,12 @@ class AccountsConfig(AppConfig):
         permissions.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
-        """Demo accounts, then a first health calculation so scores and alerts show at once."""
-        from accounts import demo, health
+        from accounts import demo
 
-        if demo.seed(tenant, size):
-            health.recalculate(tenant)
+        demo.seed(tenant, size)
+
+    def after_seed_demo(self, tenant, size: int | None = None) -> None:
+        """A first health calculation, so scores and alerts show at once."""
+        from accounts import health
+
+        health.recalculate(tenant)

@@ -57,10 +57,22 @@ MISSING = object()
 AMOUNTS = ["revenue", "cost", "discounts", "absorbed_costs", "upsell_amount", "cross_sell_amount"]
 
 
+# Functions (inputs, account id queryset, today) that add facts to the inputs, set-based; apps
+# that depend on accounts register theirs (the RPM adds its assessments).
+EXTENSIONS: list = []
+
+
+# Functions (tenant, model) that add other apps' settings to the model the rules read.
+MODEL_HOOKS: list = []
+
+
 def model_for(tenant) -> dict:
     """The tenant's health model: its saved settings over the defaults."""
     saved = tenant.settings.get("health", {})
-    return {key: {**value, **saved.get(key, {})} for key, value in DEFAULT_MODEL.items()}
+    model = {key: {**value, **saved.get(key, {})} for key, value in DEFAULT_MODEL.items()}
+    for hook in MODEL_HOOKS:
+        hook(tenant, model)
+    return model
 
 
 @dataclass
@@ -96,7 +108,8 @@ class Inputs:
     finance: dict = field(default_factory=dict)
     previous_score: int | None = None
     best_score_30d: int | None = None
-    stage_regressed: bool = False  # set by the RPM once it exists
+    stage_regressed: bool = False  # set by the RPM through EXTENSIONS
+    extra: dict = field(default_factory=dict)  # facts other apps add through EXTENSIONS
     money: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
@@ -132,6 +145,8 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
     _plan_and_actions(inputs, ids, today, model)
     _feedback_and_money(inputs, ids, today)
     _history(inputs, ids, today)
+    for extend in EXTENSIONS:
+        extend(inputs, ids, today)
     return inputs
 
 

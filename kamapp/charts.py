@@ -163,3 +163,101 @@ def sparkline(values: Sequence[float | None], *, title: str, width: int = 120, h
         points,
         PALETTE[0],
     )
+
+
+@dataclass(frozen=True)
+class Dot:
+    row: int  # 1-based, drawn bottom-up
+    col: int  # 1-based, left to right
+    color: str
+    title: str
+    href: str = ""
+    came_from: tuple[int, int] | None = None  # (row, col) to draw an arrow from
+
+
+LEVEL_FILL = {1: "#fee2e2", 2: "#fef3c7", 3: "#dcfce7"}
+
+
+def matrix(
+    rows: dict[int, str],
+    cols: dict[int, str],
+    fill: dict[tuple[int, int], int],
+    dots: Sequence[Dot],
+    *,
+    title: str,
+    marked: set[tuple[int, int]] = frozenset(),
+    cell: int = 130,
+) -> SafeString:
+    """A rows × cols grid (row 1 at the bottom), cells shaded by level, one dot per item with
+    an optional arrow from where it came from, a count per cell, `marked` cells hatched."""
+    left, top, bottom = 150, 10, 40
+    width, height = left + cell * len(cols) + 10, top + cell * len(rows) + bottom
+    count: dict[tuple[int, int], int] = {}
+    for dot in dots:
+        count[(dot.row, dot.col)] = count.get((dot.row, dot.col), 0) + 1
+
+    def origin(r: int, c: int) -> tuple[float, float]:
+        return left + (c - 1) * cell, top + (len(rows) - r) * cell
+
+    parts = [
+        f'<svg class="chart matrix" viewBox="0 0 {width} {height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
+        f"<title>{escape(title)}</title>",
+        '<defs><pattern id="nofly" width="8" height="8" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="8" stroke="#94a3b8" '
+        'stroke-width="2"/></pattern><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 '
+        'L0,10 z" fill="#334155"/></marker></defs>',
+    ]
+    for r, label in rows.items():
+        x, y = origin(r, 1)
+        parts.append(
+            f'<text x="{left - 8}" y="{y + cell / 2 + 4:.0f}" text-anchor="end" '
+            f'font-size="12" fill="{TEXT}">{escape(label)}</text>'
+        )
+        for c in cols:
+            x, y = origin(r, c)
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
+                f'fill="{LEVEL_FILL.get(fill.get((r, c)), "#f1f5f9")}" stroke="#fff" '
+                'stroke-width="2"/>'
+            )
+            if (r, c) in marked:
+                parts.append(
+                    f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" '
+                    'fill="url(#nofly)" opacity=".35"/>'
+                )
+            if count.get((r, c)):
+                parts.append(
+                    f'<text x="{x + cell - 8}" y="{y + 16}" text-anchor="end" '
+                    f'font-size="12" font-weight="700" fill="#334155">'
+                    f"{count[(r, c)]}</text>"
+                )
+    for c, label in cols.items():
+        x, _ = origin(1, c)
+        parts.append(
+            f'<text x="{x + cell / 2}" y="{height - 14}" text-anchor="middle" '
+            f'font-size="12" fill="{TEXT}">{escape(label)}</text>'
+        )
+    placed: dict[tuple[int, int], int] = {}
+    per_row = 6
+    for dot in dots:
+        n = placed.get((dot.row, dot.col), 0)
+        placed[(dot.row, dot.col)] = n + 1
+        x, y = origin(dot.row, dot.col)
+        cx = x + 16 + (n % per_row) * ((cell - 28) / (per_row - 1))
+        cy = y + 30 + (n // per_row) * 18
+        if dot.came_from and dot.came_from != (dot.row, dot.col):
+            fx, fy = origin(*dot.came_from)
+            parts.append(
+                f'<line class="move" x1="{fx + cell / 2:.0f}" y1="{fy + cell / 2:.0f}" '
+                f'x2="{cx:.0f}" y2="{cy:.0f}" stroke="#334155" stroke-width="1.2" '
+                'opacity=".55" marker-end="url(#arrow)"/>'
+            )
+        circle = (
+            f'<circle class="dot" cx="{cx:.0f}" cy="{cy:.0f}" r="7" fill="{dot.color}" '
+            f'stroke="#fff" stroke-width="1.5"><title>{escape(dot.title)}</title></circle>'
+        )
+        parts.append(f'<a href="{escape(dot.href)}">{circle}</a>' if dot.href else circle)
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text above is escaped

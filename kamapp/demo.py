@@ -107,6 +107,15 @@ TENANTS = {
 }
 
 
+def seed_apps(tenant, size: int | None = None) -> None:
+    """Each app's demo data (`seed_demo`), then each app's follow-up (`after_seed_demo`, e.g.
+    a first health calculation once every app has its rows)."""
+    for hook in ("seed_demo", "after_seed_demo"):
+        for config in apps.get_app_configs():
+            if hasattr(config, hook):
+                getattr(config, hook)(tenant, size)
+
+
 def logins() -> list[tuple[str, str, str]]:
     """(tenant name, email, role) of every demo login."""
     return [
@@ -139,6 +148,4 @@ def seed() -> None:
                             "manager": memberships.get(person.manager),
                         },
                     )
-                for config in apps.get_app_configs():
-                    if hasattr(config, "seed_demo"):
-                        config.seed_demo(tenant)
+                seed_apps(tenant)

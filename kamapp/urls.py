@@ -20,6 +20,7 @@ tenant_patterns = [
     ),
     path("settings/audit/", views.audit_log, name="audit-log"),
     path("", include("accounts.urls")),
+    path("", include("rpm.urls")),
 ]
 
 urlpatterns = [

@@ -2,5 +2,15 @@ from django.apps import AppConfig
 
 
 class RpmConfig(AppConfig):
-    verbose_name = "Relationship Process Matrix"
     name = "rpm"
+    verbose_name = "Relationship Process Matrix"
+
+    def ready(self) -> None:
+        from rpm import signals
+
+        signals.register()
+
+    def seed_demo(self, tenant, size: int | None = None) -> None:
+        from rpm import demo
+
+        demo.seed(tenant)

@@ -29,6 +29,7 @@ TABS = [
     ("interactions", "Interactions", "account-interactions"),
     ("financials", "Financials", "account-financials"),
     ("feedback", "Feedback", "account-feedback"),
+    ("rpm", "RPM", "account-rpm"),  # the rpm app's tab
     ("history", "History", "account-history"),
 ]
 

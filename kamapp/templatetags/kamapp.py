@@ -34,3 +34,8 @@ def sort_query(context, key: str) -> str:
     query["sort"] = f"-{key}" if query.get("sort") == key else key
     query.pop("page", None)
     return "?" + query.urlencode()
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

@@ -39,14 +39,11 @@ TENANT_MODELS = {
 def populate(org) -> None:
     """Give tenant A at least one row of every kind the routes name: memberships and an
     invitation come with Org, the rest from each app's demo seed (two accounts' worth)."""
-    from django.apps import apps as registry
-
     from kamapp.audit import record
+    from kamapp.demo import seed_apps
 
     record(org.tenant, org.admin.user, "test.populate", org.admin)
-    for config in registry.get_app_configs():
-        if hasattr(config, "seed_demo"):
-            config.seed_demo(org.tenant, size=2)
+    seed_apps(org.tenant, size=2)
 
 
 def fill(route: str, slug: str, tenant) -> str:

@@ -1,0 +1,214 @@
+"""The portfolio matrix, the account's RPM tab, and the performance-level settings."""
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import get_account_for_member, get_rw_account_for_member
+from accounts.models import HealthSnapshot, KeyAccount
+from accounts.views.tabs import render_tab
+from kamapp.audit import record
+from kamapp.charts import Dot, matrix
+from kamapp.http import TenantRequest, htmx_partial
+from kamapp.policy import can, require_permission
+from rpm import matrix as rpm
+from rpm.forms import AssessmentForm, LevelsForm, MatrixFilterForm, TargetForm
+from rpm.models import Assessment, Target
+
+BAND_COLOR = {"healthy": "#059669", "watch": "#d97706", "at_risk": "#dc2626"}
+
+
+def _accounts(request: TenantRequest, data: dict):
+    accounts = KeyAccount.objects.visible_to(request.membership).active()
+    for field in ("owner", "tier"):
+        if data.get(field):
+            accounts = accounts.filter(**{field: data[field]})
+    return accounts
+
+
+@require_permission("rpm.view")
+def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
+    form = MatrixFilterForm(request.GET, tenant=request.tenant)
+    data = form.cleaned_data if form.is_valid() else {}
+    accounts = _accounts(request, data)
+    band = HealthSnapshot.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
+    rows = accounts.annotate(band=Subquery(band.values("band")[:1])).values_list(
+        "pk", "name", "band"
+    )
+    named, bands = {}, {}
+    for pk, name, health_band in rows:
+        named[pk], bands[pk] = name, health_band
+    now = rpm.latest(accounts)
+    before = rpm.latest(accounts, data["since"]) if data.get("since") else {}
+    dots = [
+        Dot(
+            a.stage,
+            a.maturity,
+            BAND_COLOR.get(bands.get(pk), "#64748b"),
+            f"{named[pk]}: {rpm.STAGES[a.stage]} × {rpm.MATURITIES[a.maturity]}",
+            f"/o/{slug}/accounts/{pk}/rpm/",
+            (before[pk].stage, before[pk].maturity) if pk in before else None,
+        )
+        for pk, a in sorted(now.items(), key=lambda item: named[item[0]])
+    ]
+    context = {
+        "form": form,
+        "chart": matrix(
+            rpm.STAGES,
+            rpm.MATURITIES,
+            rpm.levels(request.tenant),
+            dots,
+            title="Accounts on the Relationship Process Matrix",
+            marked=rpm.NO_FLY,
+        ),
+        "placed": len(dots),
+        "unplaced": len(named) - len(dots),
+        "moved": sum(1 for d in dots if d.came_from and d.came_from != (d.row, d.col)),
+        "diagnostics": rpm.diagnostics(accounts, request.tenant, timezone.localdate()),
+        "maturities": rpm.MATURITIES,
+        "stages": rpm.STAGES,
+        "level_names": rpm.LEVELS,
+    }
+    return render(request, "rpm/matrix.html", context)
+
+
+def _tab_context(request: TenantRequest, account, form=None, target_form=None) -> dict:
+    history = list(Assessment.objects.filter(account=account).select_related("assessor__user"))
+    target = Target.objects.filter(account=account).first() or Target(account=account)
+    now = history[0] if history else None
+    path = [
+        Dot(
+            a.stage,
+            a.maturity,
+            "#4f46e5",
+            f"{a.assessed_on:%d %b %Y}",
+            came_from=(history[i + 1].stage, history[i + 1].maturity)
+            if i + 1 < len(history)
+            else None,
+        )
+        for i, a in enumerate(history[:6])
+    ]
+    suggested = rpm.suggested_maturity(
+        KeyAccount.objects.filter(pk=account.pk), request.tenant, timezone.localdate()
+    )[account.pk]
+    may_edit = can(request.membership, "account.edit", account)
+    for a in history:
+        a.statements = [rpm.STATEMENTS[k][1] for k in a.evidence if k in rpm.STATEMENTS]
+    return {
+        "history": history,
+        "now": now,
+        "target": target,
+        "suggested": suggested,
+        "gap": abs(target.stage - now.stage) + abs(target.maturity - now.maturity) if now else None,
+        "chart": matrix(
+            rpm.STAGES,
+            rpm.MATURITIES,
+            rpm.levels(request.tenant),
+            list(reversed(path)),
+            title=f"{account.name} on the matrix",
+            marked=rpm.NO_FLY,
+            cell=70,
+        ),
+        "form": form
+        or (
+            AssessmentForm(
+                initial={
+                    "stage": now.stage if now else 1,
+                    "maturity": now.maturity if now else min(suggested, 3),
+                }
+            )
+            if may_edit
+            else None
+        ),
+        "target_form": target_form or (TargetForm(instance=target) if may_edit else None),
+        "stages": rpm.STAGES,
+        "maturities": rpm.MATURITIES,
+        "level": rpm.levels(request.tenant).get((now.stage, now.maturity)) if now else None,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    account = get_account_for_member(request, keyaccount_pk)
+    form = None
+    if request.method == "POST":
+        account = get_rw_account_for_member(request, keyaccount_pk)
+        form = AssessmentForm(request.POST)
+        if form.is_valid():
+            assessment = form.save(commit=False)
+            assessment.tenant, assessment.account = request.tenant, account
+            assessment.assessor, assessment.recorded_by = request.membership, request.user
+            assessment.suggested_maturity = rpm.suggested_maturity(
+                KeyAccount.objects.filter(pk=account.pk), request.tenant, timezone.localdate()
+            )[account.pk]
+            assessment.save()
+            record(
+                request.tenant,
+                request.user,
+                "rpm.assess",
+                assessment,
+                {"stage": assessment.stage, "maturity": assessment.maturity},
+            )
+            messages.success(request, "Assessment recorded.")
+            if htmx_partial(request):
+                return render_tab(request, account, "rpm", _tab_context(request, account))
+            return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
+    return render_tab(request, account, "rpm", _tab_context(request, account, form))
+
+
+@require_POST
+def account_target(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    account = get_rw_account_for_member(request, keyaccount_pk)
+    target = Target.objects.filter(account=account).first() or Target(
+        tenant=request.tenant, account=account
+    )
+    form = TargetForm(request.POST, instance=target)
+    if form.is_valid():
+        form.save()
+        record(
+            request.tenant,
+            request.user,
+            "rpm.target",
+            target,
+            {"stage": target.stage, "maturity": target.maturity},
+        )
+        messages.success(request, "Target saved.")
+        return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
+    return render_tab(request, account, "rpm", _tab_context(request, account, target_form=form))
+
+
+@require_permission("rpm.configure")
+@require_http_methods(["GET", "POST"])
+def rpm_settings(request: TenantRequest, slug: str) -> HttpResponse:
+    form = LevelsForm(
+        request.POST or None,
+        levels=rpm.levels(request.tenant),
+        cadence=rpm.cadence_days(request.tenant),
+    )
+    if request.method == "POST" and form.is_valid():
+        request.tenant.settings["rpm_levels"] = form.settings()
+        request.tenant.settings["rpm_cadence_days"] = form.cleaned_data["cadence"]
+        request.tenant.save(update_fields=["settings"])
+        record(request.tenant, request.user, "rpm.levels", request.tenant, form.settings())
+        messages.success(request, "Performance levels saved.")
+        return redirect("rpm-settings", slug=slug)
+    rows = [[form[f"cell_{r}_{p}"] for p in rpm.MATURITIES] for r in reversed(rpm.STAGES)]
+    context = {
+        "form": form,
+        "rows": zip(reversed(rpm.STAGES.values()), rows, strict=True),
+        "maturities": rpm.MATURITIES,
+    }
+    return render(request, "rpm/settings.html", context)
+
+
+@require_POST
+def suggest_stage(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    """HTMX: the stage the ticked statements support, shown beside the form."""
+    get_rw_account_for_member(request, keyaccount_pk)
+    stage = rpm.suggest_stage(request.POST.getlist("evidence"))
+    return render(
+        request, "rpm/partials/suggestion.html", {"stage": stage, "label": rpm.STAGES.get(stage)}
+    )

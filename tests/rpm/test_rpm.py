@@ -1,0 +1,172 @@
+import datetime
+import xml.dom.minidom
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import KPI, Action, KPIMeasurement, Objective, PlanRevision
+from kamapp.models import AuditEvent
+from rpm import matrix
+from rpm.models import Assessment
+from tests.accounts.conftest import make_account
+
+TODAY = timezone.localdate()
+
+
+def url(org, name, **kwargs):
+    return reverse(name, kwargs={"slug": org.tenant.slug, **kwargs})
+
+
+@pytest.mark.parametrize("stage", range(1, 6))
+@pytest.mark.parametrize("maturity", range(1, 5))
+def test_every_cell_maps_to_its_level(org_a, stage, maturity):
+    expected = 1 if stage + maturity <= 4 else 3 if stage + maturity >= 7 else 2
+    assert matrix.levels(org_a.tenant)[(stage, maturity)] == expected
+    org_a.tenant.settings["rpm_levels"] = {f"{stage},{maturity}": 3}
+    assert matrix.levels(org_a.tenant)[(stage, maturity)] == 3
+
+
+def test_levels_never_fall_as_either_axis_rises(org_a):
+    levels = matrix.levels(org_a.tenant)
+    for (r, p), level in levels.items():
+        assert levels.get((r + 1, p), 3) >= level and levels.get((r, p + 1), 3) >= level
+
+
+def test_evidence_suggests_a_stage():
+    assert matrix.suggest_stage([]) is None
+    assert matrix.suggest_stage(["s1_authorised", "s2_reliable", "s2_business"]) == 2
+    assert matrix.suggest_stage(["s4_internal", "s3_knowledge"]) == 4
+
+
+def plan_state(org, state: str):
+    account = make_account(org, f"Account {state}")
+    if state == "random":
+        return account
+    objective = Objective.objects.create(tenant=org.tenant, account=account, title="Goal")
+    kpi = KPI.objects.create(tenant=org.tenant, objective=objective, name="K", baseline=1, target=2)
+    Action.objects.create(
+        tenant=org.tenant, account=account, title="Do", due_date=TODAY + datetime.timedelta(days=10)
+    )
+    plan = account.plan
+    plan.next_review_due = TODAY + (
+        datetime.timedelta(days=-1) if state == "informal" else datetime.timedelta(days=60)
+    )
+    plan.save()
+    if state == "dynamic":
+        KPIMeasurement.objects.create(
+            tenant=org.tenant, kpi=kpi, value=1.5, date=TODAY - datetime.timedelta(days=20)
+        )
+        for days in (40, 5):
+            PlanRevision.objects.create(
+                tenant=org.tenant,
+                plan=plan,
+                number=days,
+                created_at=timezone.now() - datetime.timedelta(days),
+            )
+    return account
+
+
+@pytest.mark.parametrize(
+    "state,expected", [("random", 1), ("informal", 2), ("formal", 3), ("dynamic", 4)]
+)
+def test_suggested_maturity_from_the_plan(org_a, state, expected):
+    account = plan_state(org_a, state)
+    from accounts.models import KeyAccount
+
+    got = matrix.suggested_maturity(KeyAccount.objects.filter(pk=account.pk), org_a.tenant, TODAY)
+    assert got == {account.pk: expected}
+
+
+def assess(org, account, stage, maturity, days_ago=0):
+    return Assessment.objects.create(
+        tenant=org.tenant,
+        account=account,
+        stage=stage,
+        maturity=maturity,
+        assessed_on=TODAY - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_matrix_svg_has_one_dot_per_visible_account(client, org_a):
+    other = org_a.add("kam", email="other@acme.test")
+    mine = [make_account(org_a, f"Mine {n}") for n in range(3)]
+    theirs = make_account(org_a, "Theirs", owner=other)
+    for account in [*mine, theirs]:
+        assess(org_a, account, 2, 2)
+    client.force_login(org_a.kam.user)
+    page = client.get(url(org_a, "rpm-matrix")).text
+    svg = page[page.index('<svg class="chart matrix"') : page.index("</svg>") + 6]
+    doc = xml.dom.minidom.parseString(svg)
+    assert len(doc.getElementsByTagName("circle")) == 3
+    assert "Theirs" not in svg
+
+
+def test_matrix_query_count_is_fixed(client, org_a, django_assert_max_num_queries):
+    def add(n, start):
+        for k in range(start, start + n):
+            assess(org_a, make_account(org_a, f"Account {k}"), 1 + k % 5, 2, days_ago=100)
+
+    add(10, 0)
+    client.force_login(org_a.admin.user)
+    with django_assert_max_num_queries(40) as small:
+        client.get(url(org_a, "rpm-matrix"), {"since": "2026-01-01"})
+    add(190, 10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url(org_a, "rpm-matrix"), {"since": "2026-01-01"})
+    assert response.text.count('class="dot"') == 200
+
+
+def test_record_an_assessment_and_the_no_fly_rule(client, org_a):
+    account = make_account(org_a)
+    client.force_login(org_a.kam.user)
+    rpm_url = url(org_a, "account-rpm", keyaccount_pk=account.pk)
+    data = {
+        "assessed_on": TODAY.isoformat(),
+        "stage": 5,
+        "maturity": 1,
+        "evidence": ["s5_inner", "s5_mutual"],
+    }
+    response = client.post(rpm_url, data)
+    assert "no-fly combination" in response.text and "Explain why" in response.text
+    assert not Assessment.objects.exists()
+    client.post(rpm_url, data | {"confirm_no_fly": "on", "no_fly_reason": "Founder-led deal"})
+    assessment = Assessment.objects.get()
+    assert (assessment.stage, assessment.maturity) == (5, 1)
+    assert assessment.suggested_maturity == 1 and assessment.evidence == ["s5_inner", "s5_mutual"]
+    assert AuditEvent.objects.filter(verb="rpm.assess").exists()
+
+
+def test_roles(client, org_a):
+    account = make_account(org_a)
+    client.force_login(org_a.leader.user)
+    assert client.get(url(org_a, "rpm-matrix")).status_code == 200
+    rpm_url = url(org_a, "account-rpm", keyaccount_pk=account.pk)
+    assert client.get(rpm_url).status_code == 200
+    assert client.post(rpm_url, {"stage": 2, "maturity": 2}).status_code == 403
+    assert client.get(url(org_a, "rpm-settings")).status_code == 403
+    client.force_login(org_a.admin.user)
+    data = {f"cell_{r}_{p}": 1 for r in range(1, 6) for p in range(1, 5)} | {"cadence": 60}
+    assert client.post(url(org_a, "rpm-settings"), data).status_code == 302
+    org_a.tenant.refresh_from_db()
+    assert org_a.tenant.settings["rpm_cadence_days"] == 60
+    assert matrix.levels(org_a.tenant)[(5, 4)] == 1
+
+
+def test_diagnostics_and_the_alert_hooks(org_a):
+    from accounts import health
+    from kamapp.rls import tenant_context
+
+    down = make_account(org_a, "Slipping")
+    assess(org_a, down, 3, 2, days_ago=90)
+    assess(org_a, down, 2, 2)
+    never = make_account(org_a, "Never placed")
+    from accounts.models import KeyAccount
+
+    found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY)
+    assert [row["name"] for row in found["down"]] == ["Slipping"]
+    assert "Never placed" in [row["name"] for row in found["due"]]
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)
+    assert down.alerts.filter(rule="stage_regressed").exists()
+    assert never.alerts.filter(rule="rpm_reassess").exists()
