@@ -195,12 +195,11 @@ def rpm_settings(request: TenantRequest, slug: str) -> HttpResponse:
         record(request.tenant, request.user, "rpm.levels", request.tenant, form.settings())
         messages.success(request, "Performance levels saved.")
         return redirect("rpm-settings", slug=slug)
-    rows = [[form[f"cell_{r}_{p}"] for p in rpm.MATURITIES] for r in reversed(rpm.STAGES)]
-    context = {
-        "form": form,
-        "rows": zip(reversed(rpm.STAGES.values()), rows, strict=True),
-        "maturities": rpm.MATURITIES,
-    }
+    rows = [
+        (rpm.STAGES[r], [(form[f"cell_{r}_{p}"], (r, p) in rpm.NO_FLY) for p in rpm.MATURITIES])
+        for r in reversed(rpm.STAGES)
+    ]
+    context = {"form": form, "rows": rows, "maturities": rpm.MATURITIES}
     return render(request, "rpm/settings.html", context)
 
 

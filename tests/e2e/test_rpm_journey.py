@@ -44,7 +44,6 @@ def test_assessment_moves_the_dot(live_server, page, console_errors, org_a):
 
     since = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
     page.goto(f"{live_server.url}/o/{org_a.tenant.slug}/rpm/?since={since}")
-    assert (
-        "Solutions Consultant × Formal" in page.locator("svg.matrix circle.dot title").text_content()
-    )
+    title = page.locator("svg.matrix circle.dot title").text_content()
+    assert "Solutions Consultant × Formal" in title
     expect(page.locator("svg.matrix line.move")).to_have_count(1)
