@@ -200,12 +200,13 @@ def findings(i: health.Inputs, h: health.Health, model: dict, today) -> dict[str
 def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     """Open, refresh and resolve the tenant's alerts; returns counts. Safe to run twice or in
     two workers at once: new alerts are inserted with ON CONFLICT DO NOTHING."""
+    fields = ["pk", "status", "severity", "message", "details", "snoozed_until"]
     live = {
-        (a.account_id, a.rule): a
         # every live alert of the tenant: those of archived accounts resolve below
-        for a in RiskAlert.objects.for_tenant(tenant)
+        (account, rule): dict(zip(fields, rest, strict=True))
+        for account, rule, *rest in RiskAlert.objects.for_tenant(tenant)
         .filter(status__in=RiskAlert.LIVE)
-        .only("account_id", "rule", "status", "severity", "message", "details", "snoozed_until")
+        .values_list("account_id", "rule", *fields)
     }
     now = timezone.now()
     new, changed, seen = [], [], set()
@@ -229,18 +230,23 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
                     )
                 )
                 continue
-            before = (alert.status, alert.severity, alert.message, alert.details)
-            if alert.status == RiskAlert.Status.SNOOZED and alert.snoozed_until <= today:
-                alert.status = RiskAlert.Status.OPEN
-            alert.severity, alert.message = found.severity, found.message
-            alert.details = found.details
-            if (alert.status, alert.severity, alert.message, alert.details) != before:
-                changed.append(alert)  # only what moved: a steady hourly run writes little
+            status = alert["status"]
+            if status == RiskAlert.Status.SNOOZED and alert["snoozed_until"] <= today:
+                status = RiskAlert.Status.OPEN
+            after = {
+                "status": status,
+                "severity": found.severity,
+                "message": found.message,
+                "details": found.details,
+            }
+            if any(alert[key] != value for key, value in after.items()):
+                # only what moved: a steady hourly run writes little
+                changed.append(RiskAlert(pk=alert["pk"], updated_at=now, **after))
     RiskAlert.objects.bulk_create(new, ignore_conflicts=True)
     RiskAlert.objects.bulk_update(
         changed, ["status", "severity", "message", "details", "updated_at"]
     )
-    cleared = [a.pk for key, a in live.items() if key not in seen]
+    cleared = [a["pk"] for key, a in live.items() if key not in seen]
     RiskAlert.objects.filter(pk__in=cleared).update(
         status=RiskAlert.Status.RESOLVED,
         resolved_at=now,
