@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.forms.accounts import DateInput
 from accounts.models import Tier
-from kamapp.models import Membership
+from kamapp.models import Membership, Role
 from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS, suggest_stage
 from rpm.models import Assessment, Target
 
@@ -71,6 +71,12 @@ class MatrixFilterForm(forms.Form):
     owner = forms.ModelChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="Any owner"
     )
+    team = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Every team",
+        label="Team of",
+    )
     tier = forms.ChoiceField(required=False, choices=[("", "Any tier"), *Tier.choices])
     since = forms.DateField(required=False, widget=DateInput(), label="Movement since")
 
@@ -79,6 +85,7 @@ class MatrixFilterForm(forms.Form):
         from accounts.forms.accounts import people
 
         self.fields["owner"].queryset = people(tenant)
+        self.fields["team"].queryset = people(tenant).filter(role=Role.SUPERVISOR)
 
 
 class LevelsForm(forms.Form):

@@ -26,6 +26,8 @@ def _accounts(request: TenantRequest, data: dict):
     for field in ("owner", "tier"):
         if data.get(field):
             accounts = accounts.filter(**{field: data[field]})
+    if data.get("team"):  # the accounts that supervisor's people look after
+        accounts = accounts.filter(pk__in=KeyAccount.objects.visible_to(data["team"]).values("pk"))
     return accounts
 
 

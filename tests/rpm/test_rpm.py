@@ -170,3 +170,13 @@ def test_diagnostics_and_the_alert_hooks(org_a):
         health.recalculate(org_a.tenant)
     assert down.alerts.filter(rule="stage_regressed").exists()
     assert never.alerts.filter(rule="rpm_reassess").exists()
+
+
+def test_filter_by_team(client, org_a):
+    second = org_a.add("supervisor", email="boss2@acme.test")
+    theirs = org_a.add("kam", manager=second, email="k2@acme.test")
+    assess(org_a, make_account(org_a, "Team one account"), 2, 2)
+    assess(org_a, make_account(org_a, "Team two account", owner=theirs), 2, 2)
+    client.force_login(org_a.leader.user)
+    page = client.get(url(org_a, "rpm-matrix"), {"team": second.pk}).text
+    assert "Team two account" in page and "Team one account" not in page
