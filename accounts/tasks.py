@@ -175,3 +175,13 @@ def send_digests(tenant_id: int, day: str) -> int:
             except IntegrityError:  # already sent today
                 continue
     return sent
+
+
+@shared_task
+def prune_all_snapshots() -> int:
+    """Beat, daily: thin out old health snapshots, tenant by tenant under RLS."""
+    deleted = 0
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant.pk):
+            deleted += health.prune_snapshots(tenant)
+    return deleted

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.recalculate_all",
         "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly
     },
+    "prune-health-snapshots": {
+        "task": "accounts.tasks.prune_all_snapshots",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "alert-digests": {
         "task": "accounts.tasks.send_all_digests",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=0),

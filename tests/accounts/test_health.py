@@ -173,3 +173,21 @@ def test_account_page_explains_the_score(client, org_a, tab):
     assert f">{snapshot.score}<small>/100" in page
     assert "Why this score" in page and "What would raise it" in page
     assert timezone.localdate().year  # the page rendered with today's data
+
+
+def test_old_snapshots_thin_out_to_one_a_day(org_a):
+    account = make_account(org_a)
+    now = timezone.now()
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0) - datetime.timedelta(days=5)
+    times = {
+        "recent": [now - datetime.timedelta(hours=h) for h in (1, 5, 30)],  # kept, all of them
+        "day": [noon - datetime.timedelta(hours=2), noon],  # the day's last one is kept
+    }
+    for when in times["recent"] + times["day"]:
+        HealthSnapshot.objects.create(
+            tenant=org_a.tenant, account=account, score=50, computed_at=when
+        )
+    with tenant_context(org_a.tenant.pk):
+        assert health.prune_snapshots(org_a.tenant) == 1
+    left = set(HealthSnapshot.objects.filter(account=account).values_list("computed_at", flat=True))
+    assert left == {*times["recent"], noon}
