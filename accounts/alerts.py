@@ -200,7 +200,9 @@ def findings(i: health.Inputs, h: health.Health, model: dict, today) -> dict[str
 def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     """Open, refresh and resolve the tenant's alerts; returns counts. Safe to run twice or in
     two workers at once: new alerts are inserted with ON CONFLICT DO NOTHING."""
-    fields = ["pk", "status", "severity", "message", "details", "snoozed_until"]
+    # `details` are the numbers the message states: a changed message refreshes them, and
+    # not reading them back spares parsing a JSON document per live alert
+    fields = ["pk", "status", "severity", "message", "snoozed_until"]
     live = {
         # every live alert of the tenant: those of archived accounts resolve below
         (account, rule): dict(zip(fields, rest, strict=True))
@@ -233,15 +235,12 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
             status = alert["status"]
             if status == RiskAlert.Status.SNOOZED and alert["snoozed_until"] <= today:
                 status = RiskAlert.Status.OPEN
-            after = {
-                "status": status,
-                "severity": found.severity,
-                "message": found.message,
-                "details": found.details,
-            }
+            after = {"status": status, "severity": found.severity, "message": found.message}
             if any(alert[key] != value for key, value in after.items()):
                 # only what moved: a steady hourly run writes little
-                changed.append(RiskAlert(pk=alert["pk"], updated_at=now, **after))
+                changed.append(
+                    RiskAlert(pk=alert["pk"], updated_at=now, details=found.details, **after)
+                )
     RiskAlert.objects.bulk_create(new, ignore_conflicts=True)
     RiskAlert.objects.bulk_update(
         changed, ["status", "severity", "message", "details", "updated_at"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import metrics
@@ -22,12 +23,14 @@ from accounts.models import (
     CustomerFeedback,
     FinancialPeriod,
     HealthSnapshot,
+    Interaction,
     InteractionContact,
     KeyAccount,
     KPIMeasurement,
     Objective,
     PlanRevision,
 )
+from kamapp import db
 
 MODEL_VERSION = 1
 COMPONENTS = {
@@ -52,7 +55,8 @@ DEFAULT_MODEL = {
     "thresholds": {"health_drop": 15, "leakage_pct": 15, "renewal_days": 90},
 }
 KEY_ROLES = {"decision_maker", "economic_buyer", "champion"}
-YEAR = datetime.timedelta(days=365)
+QUARTER = datetime.timedelta(days=90)
+BEST_DAYS = 30
 MISSING = object()
 AMOUNTS = ["revenue", "cost", "discounts", "absorbed_costs", "upsell_amount", "cross_sell_amount"]
 
@@ -107,6 +111,7 @@ class Inputs:
     # the number of quarters found in each half
     finance: dict = field(default_factory=dict)
     previous_score: int | None = None
+    daily_best: list[int | None] = field(default_factory=list)  # today first, 30 days
     best_score_30d: int | None = None
     stage_regressed: bool = False  # set by the RPM through EXTENSIONS
     extra: dict = field(default_factory=dict)  # facts other apps add through EXTENSIONS
@@ -117,42 +122,62 @@ class Inputs:
 
 
 def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | None = None):
-    """Inputs for the tenant's active accounts (or just `account_ids`): ten queries."""
+    """Inputs for the tenant's active accounts (or just `account_ids`): eight queries."""
     today = today or timezone.localdate()
-    model = model_for(tenant)
     accounts = KeyAccount.objects.for_tenant(tenant).active()
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
-    rows = accounts.values(
-        "pk", "tier", "owner_id", "renewal_date", "plan__last_reviewed_at", "plan__next_review_due"
-    )
-    inputs = {}
-    for row in rows:
-        reviewed = row["plan__last_reviewed_at"]
-        inputs[row["pk"]] = Inputs(
-            account_id=row["pk"],
-            tier=row["tier"],
-            owner_id=row["owner_id"],
-            renewal_date=row["renewal_date"],
-            review_days=metrics.review_days(tenant.settings, row["tier"]),
-            last_reviewed=timezone.localdate(reviewed) if reviewed else None,
-            next_review_due=row["plan__next_review_due"],
-        )
     # Child queries select by a subquery, not a list of thousands of ids.
     ids = accounts.values("pk")
-    _kpis(inputs, ids, today)
-    _engagement(inputs, ids, today)
-    _plan_and_actions(inputs, ids, today, model)
-    _feedback_and_money(inputs, ids, today)
-    _history(inputs, ids, today)
+    facts = [
+        _kpis(ids, today),
+        _interactions(ids, today),
+        _engaged(ids, today),
+        _revisions(ids),
+        _actions(ids, today),
+        _feedback(ids, today),
+        _finance(ids, today),
+    ]
+    # the latest snapshot: one index probe per account, however long the history
+    previous = (
+        HealthSnapshot.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
+        .order_by("-computed_at", "-id")
+        .values(json=JSONObject(score="score", day=TruncDate("computed_at"), best="daily_best"))
+    )
+    base = accounts.values_list(
+        "pk",
+        "tier",
+        "owner_id",
+        "renewal_date",
+        TruncDate("plan__last_reviewed_at"),
+        "plan__next_review_due",
+        Subquery(previous[:1]),
+    )
+    inputs = {}
+    for pk, tier, owner, renewal, reviewed, due, snapshot in db.rows(base):
+        item = inputs[pk] = Inputs(
+            account_id=pk,
+            tier=tier,
+            owner_id=owner,
+            renewal_date=renewal,
+            review_days=metrics.review_days(tenant.settings, tier),
+            last_reviewed=reviewed,
+            next_review_due=due,
+        )
+        _previous(item, snapshot, today)
+    for query, fold in facts:
+        fold(inputs, db.rows(query))
     for extend in EXTENSIONS:
         extend(inputs, ids, today)
     return inputs
 
 
-def _kpis(inputs, ids, today) -> None:
-    """Each active KPI's latest value now and 90 days ago: one query, two index lookups per
-    KPI on (tenant, kpi, date)."""
+# Each fact source below is (query, fold): the query's rows, folded into the inputs.
+
+
+def _kpis(ids, today):
+    """Each active KPI's latest value now and 90 days ago: two index lookups per KPI on
+    (tenant, kpi, date)."""
 
     def latest(on_or_before: datetime.date) -> Subquery:
         values = KPIMeasurement.objects.filter(
@@ -160,73 +185,94 @@ def _kpis(inputs, ids, today) -> None:
         ).order_by("-date", "-id")
         return Subquery(values.values("value")[:1])
 
-    rows = (
+    query = (
         KPI.objects.filter(objective__account_id__in=ids, objective__status=Objective.Status.ACTIVE)
         .annotate(now=latest(today), before=latest(today - datetime.timedelta(days=90)))
-        .values_list("baseline", "target", "now", "before", "objective_id", "objective__account_id")
+        .order_by()
+        .values_list("objective__account_id", "objective_id", "baseline", "target", "now", "before")
     )
-    for baseline, target, value, value_before, objective, account in rows:
-        now = metrics.attainment(baseline, target, value)
-        if now is None:
-            continue
-        item = inputs[account]
-        item.attainment.setdefault(objective, []).append(now)
-        before = metrics.attainment(baseline, target, value_before)
-        if before is not None:
-            item.attainment_before.append(before)
+
+    def fold(inputs, rows):
+        for account, objective, baseline, target, value, value_before in rows:
+            now = metrics.attainment(baseline, target, value)
+            if now is None:
+                continue
+            item = inputs[account]
+            item.attainment.setdefault(objective, []).append(now)
+            before = metrics.attainment(baseline, target, value_before)
+            if before is not None:
+                item.attainment_before.append(before)
+
+    return query, fold
 
 
-def _engagement(inputs, ids, today) -> None:
-    since = today - datetime.timedelta(days=90)
-    from accounts.models import Interaction
-
-    stats = (
+def _interactions(ids, today):
+    query = (
         Interaction.objects.filter(account_id__in=ids)
         .values("account_id")
         .annotate(
             n=Count("id"),
             last=Max("date", filter=Q(meaningful=True)),
-            recent=Count("id", filter=Q(meaningful=True, date__gte=since)),
+            recent=Count("id", filter=Q(meaningful=True, date__gte=today - QUARTER)),
         )
+        .values_list("account_id", "n", "last", "recent")
     )
-    for row in stats:
-        item = inputs[row["account_id"]]
-        item.interactions, item.last_meaningful, item.meaningful_90 = (
-            row["n"],
-            row["last"],
-            row["recent"],
-        )
-    engaged = (
+
+    def fold(inputs, rows):
+        for account, n, last, recent in rows:
+            item = inputs[account]
+            item.interactions, item.last_meaningful, item.meaningful_90 = n, last, recent
+
+    return query, fold
+
+
+def _engaged(ids, today):
+    """The distinct stakeholders met in the last 90 days, with their buying roles."""
+    query = (
         InteractionContact.objects.filter(
-            interaction__account_id__in=ids, interaction__date__gte=since
+            interaction__account_id__in=ids, interaction__date__gte=today - QUARTER
         )
-        .values("interaction__account_id", "contact_id", "contact__buying_role")
+        .values_list("interaction__account_id", "contact_id", "contact__buying_role")
         .distinct()
     )
-    for row in engaged:
-        item = inputs[row["interaction__account_id"]]
-        item.engaged_contacts += 1
-        item.roles_engaged.add(row["contact__buying_role"])
+
+    def fold(inputs, rows):
+        for account, _, role in rows:
+            item = inputs[account]
+            item.engaged_contacts += 1
+            item.roles_engaged.add(role)
+
+    return query, fold
 
 
-def _plan_and_actions(inputs, ids, today, model) -> None:
-    since = timezone.now() - datetime.timedelta(days=180)
-    revisions = (
-        PlanRevision.objects.filter(plan__account_id__in=ids, created_at__gte=since)
+def _revisions(ids):
+    query = (
+        PlanRevision.objects.filter(
+            plan__account_id__in=ids, created_at__gte=timezone.now() - 2 * QUARTER
+        )
         .values("plan__account_id")
         .annotate(n=Count("id"))
+        .values_list("plan__account_id", "n")
     )
-    for row in revisions:
-        inputs[row["plan__account_id"]].revisions_recent = row["n"]
+
+    def fold(inputs, rows):
+        for account, n in rows:
+            inputs[account].revisions_recent = n
+
+    return query, fold
+
+
+def _actions(ids, today):
     open_ = Q(status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS])
-    stats = (
+    done = Q(status=Action.Status.DONE)
+    query = (
         Action.objects.filter(account_id__in=ids)
         .exclude(status=Action.Status.CANCELLED)
         .values("account_id")
         .annotate(
             n=Count("id"),
-            done=Count("id", filter=Q(status=Action.Status.DONE)),
-            on_time=Count("id", filter=Q(status=Action.Status.DONE, done_date__lte=F("due_date"))),
+            done=Count("id", filter=done),
+            on_time=Count("id", filter=done & Q(done_date__lte=F("due_date"))),
             overdue=Count("id", filter=open_ & Q(due_date__lt=today)),
             overdue_long=Count(
                 "id", filter=open_ & Q(due_date__lt=today - datetime.timedelta(days=7))
@@ -234,29 +280,44 @@ def _plan_and_actions(inputs, ids, today, model) -> None:
             planned=Sum("planned_budget", filter=Q(actual_cost__isnull=False)),
             actual=Sum("actual_cost", filter=Q(planned_budget__isnull=False)),
         )
+        .values_list(
+            "account_id", "n", "done", "on_time", "overdue", "overdue_long", "planned", "actual"
+        )
     )
-    for row in stats:
-        item = inputs[row["account_id"]]
-        item.actions, item.done, item.done_on_time = row["n"], row["done"], row["on_time"]
-        item.overdue, item.overdue_long = row["overdue"], row["overdue_long"]
-        item.planned_budget = row["planned"] or Decimal(0)
-        item.actual_cost = row["actual"] or Decimal(0)
+
+    def fold(inputs, rows):
+        for account, n, done, on_time, overdue, overdue_long, planned, actual in rows:
+            item = inputs[account]
+            item.actions, item.done, item.done_on_time = n, done, on_time
+            item.overdue, item.overdue_long = overdue, overdue_long
+            item.planned_budget = planned or Decimal(0)
+            item.actual_cost = actual or Decimal(0)
+
+    return query, fold
 
 
-def _feedback_and_money(inputs, ids, today) -> None:
-    feedback = (
+def _feedback(ids, today):
+    query = (
         CustomerFeedback.objects.filter(
             account_id__in=ids, date__gte=today.replace(year=today.year - 2)
         )
         .order_by("account_id", "-date", "-id")
-        .values("account_id", "nps", "csat")
+        .values_list("account_id", "nps", "csat")
     )
-    for row in feedback:
-        item = inputs[row["account_id"]]
-        if row["nps"] is not None:
-            item.nps.append(row["nps"])
-        if row["csat"] is not None:
-            item.csat.append(row["csat"])
+
+    def fold(inputs, rows):
+        for account, nps, csat in rows:
+            item = inputs[account]
+            if nps is not None:
+                item.nps.append(nps)
+            if csat is not None:
+                item.csat.append(csat)
+
+    return query, fold
+
+
+def _finance(ids, today):
+    """Quarterly sums over the last two quarters ("recent") and the two before ("before")."""
     start = _quarter_start(today)
     halves = {
         "recent": Q(period_start__gte=_add_months(start, -6)),
@@ -267,7 +328,7 @@ def _feedback_and_money(inputs, ids, today) -> None:
         sums[f"{half}_n"] = Count("id", filter=when)
         for amount in AMOUNTS:
             sums[f"{half}_{amount}"] = Sum(amount, filter=when)
-    periods = (
+    query = (
         FinancialPeriod.objects.filter(
             account_id__in=ids,
             kind=FinancialPeriod.Kind.QUARTER,
@@ -276,32 +337,31 @@ def _feedback_and_money(inputs, ids, today) -> None:
         )
         .values("account_id")
         .annotate(**sums)
+        .values_list("account_id", *sums)
     )
-    for row in periods:
-        inputs[row["account_id"]].finance = {
-            half: {"n": row[f"{half}_n"], **{a: row[f"{half}_{a}"] or 0 for a in AMOUNTS}}
-            for half in halves
-        }
+    names = list(sums)
+
+    def fold(inputs, rows):
+        for account, *values in rows:
+            row = dict(zip(names, values, strict=True))
+            inputs[account].finance = {
+                half: {"n": row[f"{half}_n"], **{a: row[f"{half}_{a}"] or 0 for a in AMOUNTS}}
+                for half in halves
+            }
+
+    return query, fold
 
 
-def _history(inputs, ids, today) -> None:
-    latest = (
-        HealthSnapshot.objects.filter(account_id__in=ids)
-        .order_by("account_id", "-computed_at", "-id")
-        .distinct("account_id")
-        .values("account_id", "score")
-    )
-    for row in latest:
-        inputs[row["account_id"]].previous_score = row["score"]
-    best = (
-        HealthSnapshot.objects.filter(
-            account_id__in=ids, computed_at__gte=timezone.now() - datetime.timedelta(days=30)
-        )
-        .values("account_id")
-        .annotate(best=Max("score"))
-    )
-    for row in best:
-        inputs[row["account_id"]].best_score_30d = row["best"]
+def _previous(item: Inputs, snapshot: str | None, today: datetime.date) -> None:
+    """The account's latest snapshot (JSON): its score, and its 30-day bests moved to
+    `today`."""
+    if snapshot is None:
+        return
+    snapshot = json.loads(snapshot)
+    gap = max(0, (today - datetime.date.fromisoformat(snapshot["day"])).days)
+    item.previous_score = snapshot["score"]
+    item.daily_best = ([None] * gap + (snapshot["best"] or [snapshot["score"]]))[:BEST_DAYS]
+    item.best_score_30d = max((s for s in item.daily_best if s is not None), default=None)
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
@@ -640,18 +700,34 @@ def account_health(account: KeyAccount) -> tuple[Inputs, Health]:
 
 INSERT_SNAPSHOTS = """
     INSERT INTO accounts_healthsnapshot
-        (tenant_id, account_id, computed_at, score, band, components, model_version)
-    SELECT %s, r.account_id, %s, r.score, r.band, r.components, %s
+        (tenant_id, account_id, computed_at, score, band, components, model_version, daily_best)
+    SELECT %s, r.account_id, %s, r.score, r.band, r.components, %s, r.daily_best
     FROM json_to_recordset(%s::json)
-        AS r(account_id bigint, score integer, band text, components json)
+        AS r(account_id bigint, score integer, band text, components json, daily_best smallint[])
 """
 
 
-def write_snapshots(tenant, verdicts: dict[int, Health]) -> None:
+def daily_best(item: Inputs, verdict: Health) -> list[int | None]:
+    """The inputs' 30-day bests with this verdict counted in today's."""
+    days = item.daily_best or [None]
+    today = [s for s in (days[0], verdict.score) if s is not None]
+    days = [max(today, default=None), *days[1:]]
+    while len(days) > 1 and days[-1] is None:
+        days.pop()
+    return days
+
+
+def write_snapshots(tenant, inputs: dict[int, Inputs], verdicts: dict[int, Health]) -> None:
     """One INSERT for all snapshots. The rows travel as one JSON document: bulk_create's
     array parameters cost more to encode than the scoring itself (see tests/perf)."""
     rows = [
-        {"account_id": pk, "score": v.score, "band": v.band, "components": v.components}
+        {
+            "account_id": pk,
+            "score": v.score,
+            "band": v.band,
+            "components": v.components,
+            "daily_best": daily_best(inputs[pk], v),
+        }
         for pk, v in verdicts.items()
     ]
     with connection.cursor() as cursor:
@@ -666,13 +742,14 @@ def recalculate(tenant, progress=None) -> int:
     from accounts import alerts
 
     report = progress or (lambda step, done, total: None)
+    db.batch_settings()
     model = model_for(tenant)
     today = timezone.localdate()
     report("gathering", 0, 0)
     inputs = gather(tenant, today=today)
     report("scoring", 0, len(inputs))
     verdicts = {pk: score(item, model, today) for pk, item in inputs.items()}
-    write_snapshots(tenant, verdicts)
+    write_snapshots(tenant, inputs, verdicts)
     report("alerts", len(inputs), len(inputs))
     alerts.evaluate(tenant, inputs, verdicts, model, today)
     return len(inputs)

@@ -14,8 +14,8 @@ def attainment(baseline, target, value) -> float | None:
     """
     if value is None or baseline is None or target is None or target == baseline:
         return None
-    share = (Decimal(value) - Decimal(baseline)) / (Decimal(target) - Decimal(baseline))
-    return float(min(max(share, Decimal(0)), Decimal(1)))
+    share = (float(value) - float(baseline)) / (float(target) - float(baseline))
+    return min(max(share, 0.0), 1.0)
 
 
 def is_overdue(due_date, status: str, today: datetime.date) -> bool:

@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from accounts.querysets import KeyAccountQuerySet
+from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, TenantModel, User
 
 
@@ -221,7 +223,8 @@ class KPIMeasurement(TenantModel):
 
     class Meta:
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["tenant", "kpi", "date"])]
+        # newest first, ties by id: "latest value on a date" is one index probe
+        indexes = [models.Index(fields=["tenant", "kpi", "-date", "-id"])]
 
     @property
     def audit_scope(self) -> dict:
@@ -363,12 +366,15 @@ class HealthSnapshot(AccountChild):
     computed_at = models.DateTimeField(default=timezone.now)
     score = models.PositiveSmallIntegerField(null=True, blank=True)  # None: no data at all
     band = models.CharField(max_length=10, blank=True)
-    components = models.JSONField(default=dict)
+    components = PlainJSONField(default=dict)
     model_version = models.PositiveIntegerField(default=1)
+    # The best score of each of the last 30 days up to this one, this day first (None: no
+    # score that day): the next run reads one row per account to know the 30-day best.
+    daily_best = ArrayField(models.PositiveSmallIntegerField(null=True), default=list)
 
     class Meta:
         ordering = ["-computed_at", "-id"]
-        indexes = [models.Index(fields=["tenant", "account", "-computed_at"])]
+        indexes = [models.Index(fields=["tenant", "account", "-computed_at", "-id"])]
 
 
 class RiskAlert(AccountChild):

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import health
@@ -191,3 +192,61 @@ def test_old_snapshots_thin_out_to_one_a_day(org_a):
         assert health.prune_snapshots(org_a.tenant) == 1
     left = set(HealthSnapshot.objects.filter(account=account).values_list("computed_at", flat=True))
     assert left == {*times["recent"], noon}
+
+
+def snapshot(account, days_ago: int, score: int, daily_best: list | None = None):
+    return HealthSnapshot.objects.create(
+        tenant=account.tenant,
+        account=account,
+        score=score,
+        computed_at=timezone.now() - datetime.timedelta(days=days_ago),
+        components={"engagement": {"score": score, "facts": {"days": days_ago}}},
+        daily_best=[score] if daily_best is None else daily_best,
+    )
+
+
+def test_history_is_read_from_the_latest_snapshot_alone(org_a):
+    account = make_account(org_a)
+    snapshot(account, 40, 99)  # older than the latest: not read at all
+    latest = snapshot(account, 3, 61, daily_best=[61, 90, None, 70])
+    latest.refresh_from_db()
+    assert latest.components == {"engagement": {"score": 61, "facts": {"days": 3}}}
+    with tenant_context(org_a.tenant.pk):
+        item = health.gather(org_a.tenant)[account.pk]
+    assert item.previous_score == 61
+    assert item.daily_best == [None, None, None, 61, 90, None, 70]  # moved on three days
+    assert item.best_score_30d == 90
+
+
+def test_bests_older_than_30_days_fall_out(org_a):
+    account = make_account(org_a)
+    snapshot(account, 28, 50, daily_best=[50, 95])  # the 95 was 29 days ago, the 50 28
+    with tenant_context(org_a.tenant.pk):
+        assert health.gather(org_a.tenant)[account.pk].best_score_30d == 95
+        HealthSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(days=29))
+        assert health.gather(org_a.tenant)[account.pk].best_score_30d == 50
+
+
+def test_each_snapshot_carries_the_days_best_forward(org_a):
+    account = make_account(org_a)
+    snapshot(account, 0, 100, daily_best=[100, 80])
+    snapshot(account, 0, 95, daily_best=[100, 80])
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)
+    new = HealthSnapshot.objects.filter(account=account).first()
+    assert new.score < 95 and new.daily_best == [100, 80]  # today's best is still the 100
+    with tenant_context(org_a.tenant.pk):
+        HealthSnapshot.objects.update(computed_at=F("computed_at") - datetime.timedelta(days=1))
+        health.recalculate(org_a.tenant)
+    newest = HealthSnapshot.objects.filter(account=account).first()
+    assert newest.daily_best == [newest.score, 100, 80]
+
+
+def test_a_drop_within_30_days_raises_an_alert(org_a):
+    account = make_account(org_a)
+    snapshot(account, 10, 98, daily_best=[98])
+    with tenant_context(org_a.tenant.pk):
+        health.recalculate(org_a.tenant)
+    alert = account.alerts.get(rule="health_drop")
+    score = HealthSnapshot.objects.filter(account=account).first().score
+    assert alert.message == f"Health fell from 98 to {score} within 30 days."

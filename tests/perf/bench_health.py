@@ -1,12 +1,13 @@
 """Health recalculation benchmark: `make bench` (not part of the test suite).
 
 Builds a separate database (`kamapp_bench`) with N accounts over several tenants and ~100
-child rows each (default 20,000 accounts, ~2M rows), then times (a) the set-based
-`recalculate` per tenant, one tenant after the other (its first run, which opens every alert,
-is printed; the figure is the next run, the hourly steady state) and (b) a naive
-per-account ORM loop (walk each account's related rows, then score) over a 1,000-account
-sample, extrapolated. Prints accounts/second for
-both, their ratio and the queries per tenant; the last line is machine-readable.
+child rows each (default 20,000 accounts, ~2M rows) plus 30 days of health history as the
+daily thinning leaves it (every hourly snapshot of two days, then one a day), then times
+(a) the set-based `recalculate` per tenant, one tenant after the other (its first run, which
+opens every alert, is printed; the figure is the next run, the hourly steady state) and (b) a
+naive per-account ORM loop (walk each account's related rows, then score) over a
+1,000-account sample, extrapolated. Prints accounts/second for both, their ratio and the
+queries per tenant; the last line is machine-readable.
 
     python tests/perf/bench_health.py [--accounts N] [--tenants T] [--sample S]
 """
@@ -102,6 +103,11 @@ FROM acc, generate_series(1, 8) q;
 INSERT INTO accounts_customerfeedback (tenant_id, account_id, date, nps, csat, comment, source)
 SELECT %(tenant)s, acc.id, current_date - f * 90, 5 + (acc.n + f) %% 6, 4, '', 'survey'
 FROM acc, generate_series(0, 2) f;
+INSERT INTO accounts_healthsnapshot (tenant_id, account_id, computed_at, score, band,
+  components, model_version, daily_best)
+SELECT %(tenant)s, acc.id, now() - h * interval '1 hour', 40 + (acc.n * 7 + h) %% 50, 'watch',
+  '{}', 1, '{}'
+FROM acc, generate_series(1, 48 + 28 * 24, 1) h WHERE h <= 48 OR h %% 24 = 0;
 DROP TABLE acc;
 """
 
