@@ -15,7 +15,9 @@ class AccountsConfig(AppConfig):
         demo.seed(tenant, size)
 
     def after_seed_demo(self, tenant, size: int | None = None) -> None:
-        """A first health calculation, so scores and alerts show at once."""
-        from accounts import health
+        """A past of weekly health snapshots, then a calculation now, so scores, trends and
+        alerts show at once."""
+        from accounts import demo, health
 
+        demo.health_history(tenant)
         health.recalculate(tenant)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts import metrics
+from accounts import health, metrics
 from accounts.models import (
     KPI,
     AccountPlan,
@@ -205,6 +205,19 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
     ):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     return len(customers)
+
+
+def health_history(tenant: Tenant, weeks: int = 12) -> None:
+    """A snapshot a week for the last `weeks` weeks, each scored from the demo rows as they
+    stood that day, so trend lines and "was … on …" have a past to show."""
+    model = health.model_for(tenant)
+    now = timezone.now()
+    for week in range(weeks, 0, -1):
+        at = now - datetime.timedelta(weeks=week)
+        day = timezone.localdate(at)
+        inputs = health.gather(tenant, today=day)
+        verdicts = {pk: health.score(item, model, day) for pk, item in inputs.items()}
+        health.write_snapshots(tenant, inputs, verdicts, at=at)
 
 
 def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:

@@ -9,11 +9,10 @@ the same function for the nightly batch and for the account page. A component wi
 import datetime
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import JSONObject, TruncDate
+from django.db.models import Count, F, FloatField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import metrics
@@ -103,8 +102,8 @@ class Inputs:
     done_on_time: int = 0
     overdue: int = 0
     overdue_long: int = 0
-    planned_budget: Decimal = Decimal(0)
-    actual_cost: Decimal = Decimal(0)
+    planned_budget: float = 0.0
+    actual_cost: float = 0.0
     nps: list[int] = field(default_factory=list)  # newest first
     csat: list[int] = field(default_factory=list)
     # sums over the last two quarters ("recent") and the two before ("before"), with "n"
@@ -175,6 +174,11 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
 # Each fact source below is (query, fold): the query's rows, folded into the inputs.
 
 
+def _float(amount: Sum) -> Cast:
+    """Sums of money as floats: they only feed ratios, and Decimals cost more to load."""
+    return Cast(amount, FloatField())
+
+
 def _kpis(ids, today):
     """Each active KPI's latest value now and 90 days ago: two index lookups per KPI on
     (tenant, kpi, date)."""
@@ -208,7 +212,7 @@ def _kpis(ids, today):
 
 def _interactions(ids, today):
     query = (
-        Interaction.objects.filter(account_id__in=ids)
+        Interaction.objects.filter(account_id__in=ids, date__lte=today)  # none planned ahead
         .values("account_id")
         .annotate(
             n=Count("id"),
@@ -230,7 +234,8 @@ def _engaged(ids, today):
     """The distinct stakeholders met in the last 90 days, with their buying roles."""
     query = (
         InteractionContact.objects.filter(
-            interaction__account_id__in=ids, interaction__date__gte=today - QUARTER
+            interaction__account_id__in=ids,
+            interaction__date__range=(today - QUARTER, today),
         )
         .values_list("interaction__account_id", "contact_id", "contact__buying_role")
         .distinct()
@@ -277,8 +282,8 @@ def _actions(ids, today):
             overdue_long=Count(
                 "id", filter=open_ & Q(due_date__lt=today - datetime.timedelta(days=7))
             ),
-            planned=Sum("planned_budget", filter=Q(actual_cost__isnull=False)),
-            actual=Sum("actual_cost", filter=Q(planned_budget__isnull=False)),
+            planned=_float(Sum("planned_budget", filter=Q(actual_cost__isnull=False))),
+            actual=_float(Sum("actual_cost", filter=Q(planned_budget__isnull=False))),
         )
         .values_list(
             "account_id", "n", "done", "on_time", "overdue", "overdue_long", "planned", "actual"
@@ -290,8 +295,7 @@ def _actions(ids, today):
             item = inputs[account]
             item.actions, item.done, item.done_on_time = n, done, on_time
             item.overdue, item.overdue_long = overdue, overdue_long
-            item.planned_budget = planned or Decimal(0)
-            item.actual_cost = actual or Decimal(0)
+            item.planned_budget, item.actual_cost = planned or 0.0, actual or 0.0
 
     return query, fold
 
@@ -299,7 +303,7 @@ def _actions(ids, today):
 def _feedback(ids, today):
     query = (
         CustomerFeedback.objects.filter(
-            account_id__in=ids, date__gte=today.replace(year=today.year - 2)
+            account_id__in=ids, date__range=(today.replace(year=today.year - 2), today)
         )
         .order_by("account_id", "-date", "-id")
         .values_list("account_id", "nps", "csat")
@@ -327,7 +331,7 @@ def _finance(ids, today):
     for half, when in halves.items():
         sums[f"{half}_n"] = Count("id", filter=when)
         for amount in AMOUNTS:
-            sums[f"{half}_{amount}"] = Sum(amount, filter=when)
+            sums[f"{half}_{amount}"] = _float(Sum(amount, filter=when))
     query = (
         FinancialPeriod.objects.filter(
             account_id__in=ids,
@@ -441,7 +445,7 @@ def execution(i: Inputs, model: dict, today) -> Component:
     parts = {"overdue": (_linear(i.overdue, 0, 5), 0.4)}
     if i.done:
         parts["on_time"] = (100 * i.done_on_time / i.done, 0.4)
-    spend = float(i.actual_cost / i.planned_budget) if i.planned_budget else None
+    spend = i.actual_cost / i.planned_budget if i.planned_budget else None
     if spend is not None:
         parts["budget"] = (_linear(spend, 1.0, 1.5), 0.2)
     total = sum(w for _, w in parts.values())
@@ -493,10 +497,10 @@ def _money(i: Inputs) -> dict | None:
         return s["upsell_amount"] + s["cross_sell_amount"]
 
     return {
-        "growth": float(recent["revenue"] / before["revenue"] - 1),
+        "growth": recent["revenue"] / before["revenue"] - 1,
         "margin_change": margin_pct(recent) - margin_pct(before),
-        "leakage": float((recent["discounts"] + recent["absorbed_costs"]) / recent["revenue"]),
-        "expansion_growth": float(expansion(recent) / max(expansion(before), 1) - 1),
+        "leakage": (recent["discounts"] + recent["absorbed_costs"]) / recent["revenue"],
+        "expansion_growth": expansion(recent) / max(expansion(before), 1) - 1,
     }
 
 
@@ -549,11 +553,13 @@ def score(i: Inputs, model: dict, today: datetime.date | None = None) -> Health:
     total = sum(weights.values())
     components = {}
     for name, part in parts.items():
+        # points from the shown (whole) score, so the page's arithmetic checks out
+        shown = None if part.score is None else round(part.score)
         share = weights.get(name, 0) / total if total else 0
         components[name] = {
-            "score": None if part.score is None else round(part.score),
+            "score": shown,
             "weight": model["weights"].get(name, 0),
-            "points": None if part.score is None else round(share * part.score, 1),
+            "points": None if shown is None else round(share * shown, 1),
             "facts": part.facts,
         }
     points = [c["points"] for c in components.values() if c["points"] is not None]
@@ -668,9 +674,10 @@ def hints(name: str, f: dict) -> list[str]:
 
 
 def explain(components: dict, previous: dict | None = None) -> list[dict]:
-    """Rows for "why this score": label, score, weight, points, change, inputs, hints."""
+    """Rows for "why this score", in the model's order: label, score, weight, points, change,
+    inputs, hints."""
     rows = []
-    for name, part in components.items():
+    for name, part in sorted(components.items(), key=lambda item: list(COMPONENTS).index(item[0])):
         before = (previous or {}).get(name, {}).get("points")
         facts = part["facts"]
         rows.append(
@@ -717,7 +724,9 @@ def daily_best(item: Inputs, verdict: Health) -> list[int | None]:
     return days
 
 
-def write_snapshots(tenant, inputs: dict[int, Inputs], verdicts: dict[int, Health]) -> None:
+def write_snapshots(
+    tenant, inputs: dict[int, Inputs], verdicts: dict[int, Health], at=None
+) -> None:
     """One INSERT for all snapshots. The rows travel as one JSON document: bulk_create's
     array parameters cost more to encode than the scoring itself (see tests/perf)."""
     rows = [
@@ -730,10 +739,9 @@ def write_snapshots(tenant, inputs: dict[int, Inputs], verdicts: dict[int, Healt
         }
         for pk, v in verdicts.items()
     ]
+    document = json.dumps(rows, separators=(",", ":"), check_circular=False)
     with connection.cursor() as cursor:
-        cursor.execute(
-            INSERT_SNAPSHOTS, [tenant.pk, timezone.now(), MODEL_VERSION, json.dumps(rows)]
-        )
+        cursor.execute(INSERT_SNAPSHOTS, [tenant.pk, at or timezone.now(), MODEL_VERSION, document])
 
 
 def recalculate(tenant, progress=None) -> int:

@@ -114,7 +114,10 @@ def start_postgres() -> bool:
                 str(PGDATA),
             ]
         )
-    options = f"-h 127.0.0.1 -p {PG_PORT} -k {PGDATA} -c fsync=off -c full_page_writes=off"
+    options = (
+        f"-h 127.0.0.1 -p {PG_PORT} -k {PGDATA} -c fsync=off -c full_page_writes=off"
+        " -c shared_buffers=1GB"
+    )
     _as_pg_user(
         [
             _pg_bin("pg_ctl"),

@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.db.models import F
@@ -65,8 +64,8 @@ def test_execution_on_time_overdue_budget():
         actions=4,
         done=2,
         done_on_time=2,
-        planned_budget=Decimal(100),
-        actual_cost=Decimal(90),
+        planned_budget=100.0,
+        actual_cost=90.0,
     )
     bad = component(
         "execution",
@@ -74,8 +73,8 @@ def test_execution_on_time_overdue_budget():
         done=2,
         done_on_time=0,
         overdue=5,
-        planned_budget=Decimal(100),
-        actual_cost=Decimal(160),
+        planned_budget=100.0,
+        actual_cost=160.0,
     )
     assert good.score == 100 and bad.score == 0
 
@@ -93,12 +92,12 @@ def finance(before: dict, recent: dict) -> dict:
     def half(revenue, discounts=0, upsell=0):
         return {
             "n": 2,
-            "revenue": Decimal(revenue),
-            "cost": Decimal(revenue) * Decimal("0.6"),
-            "discounts": Decimal(discounts),
-            "absorbed_costs": Decimal(0),
-            "upsell_amount": Decimal(upsell),
-            "cross_sell_amount": Decimal(0),
+            "revenue": float(revenue),
+            "cost": revenue * 0.6,
+            "discounts": float(discounts),
+            "absorbed_costs": 0.0,
+            "upsell_amount": float(upsell),
+            "cross_sell_amount": 0.0,
         }
 
     return {"before": half(**before), "recent": half(**recent)}
