@@ -15,9 +15,10 @@ class AccountsConfig(AppConfig):
         demo.seed(tenant, size)
 
     def after_seed_demo(self, tenant, size: int | None = None) -> None:
-        """A past of weekly health snapshots, then a calculation now, so scores, trends and
-        alerts show at once."""
+        """A calculation now, so scores and alerts show at once; the full demo (no `size`, as
+        `seed_demo` makes it) first gets weeks of past snapshots for its trend lines."""
         from accounts import demo, health
 
-        demo.health_history(tenant)
+        if size is None:
+            demo.health_history(tenant)
         health.recalculate(tenant)

@@ -17,6 +17,7 @@ from accounts.models import (
     Contact,
     CustomerFeedback,
     FinancialPeriod,
+    HealthSnapshot,
     Interaction,
     InteractionContact,
     KeyAccount,
@@ -209,7 +210,9 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
 
 def health_history(tenant: Tenant, weeks: int = 12) -> None:
     """A snapshot a week for the last `weeks` weeks, each scored from the demo rows as they
-    stood that day, so trend lines and "was … on …" have a past to show."""
+    stood that day, so trend lines and "was … on …" have a past to show. Once per tenant."""
+    if HealthSnapshot.objects.for_tenant(tenant).exists():
+        return
     model = health.model_for(tenant)
     now = timezone.now()
     for week in range(weeks, 0, -1):

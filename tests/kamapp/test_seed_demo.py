@@ -1,5 +1,7 @@
 from django.core.management import call_command
+from django.db.models import Count
 
+from accounts.models import HealthSnapshot
 from kamapp.demo import DEMO_PASSWORD, TENANTS
 from kamapp.models import Membership, Role, Tenant, User
 
@@ -16,6 +18,9 @@ def test_seed_demo_is_safe_to_rerun(db, capsys):
     for tenant in Tenant.objects.all():
         roles = set(Membership.objects.filter(tenant=tenant).values_list("role", flat=True))
         assert roles == set(Role)
+    # twelve weekly snapshots of history, once, then one calculation per run
+    weekly = HealthSnapshot.objects.values("account").annotate(n=Count("id"))
+    assert {row["n"] for row in weekly} == {14}
     shared = User.objects.get(email="morgan.lee@consulting.example")
     assert shared.memberships.count() == 2  # the tenant switcher has something to switch
     assert shared.check_password(DEMO_PASSWORD)
