@@ -8,16 +8,29 @@ from accounts.models import RiskAlert, Tier
 class HealthModelForm(forms.Form):
     """The tenant's health model: weights, bands, engagement cadence, alert thresholds."""
 
-    healthy = forms.IntegerField(min_value=1, max_value=100, label="Healthy from")
-    watch = forms.IntegerField(min_value=0, max_value=99, label="Watch from")
+    healthy = forms.IntegerField(
+        min_value=1, max_value=100, label="Healthy from", help_text="Score at or above."
+    )
+    watch = forms.IntegerField(
+        min_value=0, max_value=99, label="Watch from", help_text="Below it: at risk."
+    )
     health_drop = forms.IntegerField(
-        min_value=1, max_value=100, label="Alert when health drops by (points, 30 days)"
+        min_value=1,
+        max_value=100,
+        label="Health drop (points)",
+        help_text="Alert when the score falls this far below its 30-day best.",
     )
     leakage_pct = forms.IntegerField(
-        min_value=1, max_value=100, label="Alert when discounts + absorbed costs exceed (%)"
+        min_value=1,
+        max_value=100,
+        label="Margin leakage (%)",
+        help_text="Alert when discounts and absorbed costs pass this share of revenue.",
     )
     renewal_days = forms.IntegerField(
-        min_value=1, max_value=365, label="Renewal risk window (days)"
+        min_value=1,
+        max_value=365,
+        label="Renewal window (days)",
+        help_text="Alert on an at-risk account renewing within it.",
     )
 
     def __init__(self, *args, model: dict, **kwargs):
@@ -33,7 +46,10 @@ class HealthModelForm(forms.Form):
             )
         for value, label in Tier.choices:
             self.fields[f"cadence_{value}"] = forms.IntegerField(
-                min_value=1, max_value=365, label=f"{label}: meaningful contact every (days)"
+                min_value=1,
+                max_value=365,
+                label=f"{label} (days)",
+                help_text=f"Meaningful contact with a {label.lower()} account at least this often.",
             )
 
     def clean(self):
