@@ -24,6 +24,7 @@ from accounts.models import (
     KPIMeasurement,
     Objective,
     PlanRevision,
+    SurveyRequest,
     Tier,
 )
 from kamapp.models import Membership, Role, Tenant
@@ -203,6 +204,7 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
         CustomerFeedback,
         PlanRevision,
         AccountTeamMember,
+        SurveyRequest,
     ):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     return len(customers)
@@ -275,6 +277,37 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
                 recorded_by=owner.user,
             )
         )
+    if index < 3:
+        _survey(tenant, account, owner, contacts[0], index, today, add)
+
+
+def _survey(tenant, account, owner, contact, state, today, add) -> None:
+    """A survey in each state across the first accounts: waiting, reminded, answered."""
+    sent = timezone.now() - datetime.timedelta(days=3 + 7 * state)
+    survey = SurveyRequest(
+        tenant=tenant,
+        account=account,
+        contact=contact,
+        email=contact.email,
+        requested_by=owner.user,
+        created_at=sent,
+        sent_at=sent,
+        reminded_at=sent + SurveyRequest.REMIND_AFTER if state >= 1 else None,
+    )
+    if state == 2:
+        survey.answered_at = sent + datetime.timedelta(days=8)
+        survey.feedback = CustomerFeedback(
+            tenant=tenant,
+            account=account,
+            contact=contact,
+            date=timezone.localdate(survey.answered_at),
+            nps=9,
+            csat=5,
+            comment="The new replenishment routine saved our planners hours every week.",
+            source=CustomerFeedback.Source.SURVEY,
+        )
+        add(survey.feedback)
+    add(survey)
 
 
 def _contacts(tenant, account, rng, count) -> list[Contact]:

@@ -1,7 +1,9 @@
 """Key accounts and their dynamic account plans."""
 
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from accounts.querysets import KeyAccountQuerySet
 from kamapp.fields import PlainJSONField
-from kamapp.models import Membership, TenantModel, User
+from kamapp.models import Membership, SignedLink, TenantModel, User
 
 
 class AccountChild(TenantModel):
@@ -356,6 +358,79 @@ class CustomerFeedback(AccountChild):
                 name="feedback_has_a_score",
             ),
         ]
+
+
+class SurveyRequest(SignedLink, AccountChild):
+    """A feedback survey mailed to a customer contact: a signed, expiring link they open
+    without an account (`/s/<token>/`); their answer becomes a CustomerFeedback entry."""
+
+    SALT = "kamapp.survey"
+    REMIND_AFTER = datetime.timedelta(days=7)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        REMINDED = "reminded", "Reminded"
+        ANSWERED = "answered", "Answered"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Withdrawn"
+
+    account = models.ForeignKey(
+        KeyAccount, on_delete=models.CASCADE, related_name="survey_requests"
+    )
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="surveys")
+    email = models.EmailField()  # where it went, even if the contact's address changes
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.OneToOneField(
+        CustomerFeedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "contact"],
+                condition=models.Q(answered_at__isnull=True, revoked_at__isnull=True),
+                name="survey_one_open_per_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey for {self.email}"
+
+    @property
+    def expires_at(self) -> datetime.datetime | None:
+        last_mailed = self.reminded_at or self.sent_at
+        return (
+            last_mailed + datetime.timedelta(seconds=settings.SURVEY_MAX_AGE)
+            if last_mailed
+            else None
+        )
+
+    @property
+    def status(self) -> str:
+        if self.answered_at:
+            return self.Status.ANSWERED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.sent_at is None:
+            return self.Status.PENDING
+        if self.expires_at < timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.REMINDED if self.reminded_at else self.Status.SENT
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.SENT, self.Status.REMINDED}
 
 
 class HealthSnapshot(AccountChild):

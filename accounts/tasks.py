@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import health
-from accounts.models import AlertDigest, KeyAccount, RiskAlert
+from accounts import health, surveys
+from accounts.models import AlertDigest, KeyAccount, RiskAlert, SurveyRequest
 from kamapp.members import team
 from kamapp.models import Membership, Role, Tenant
 from kamapp.rls import tenant_context
@@ -185,3 +185,32 @@ def prune_all_snapshots() -> int:
         with tenant_context(tenant.pk):
             deleted += health.prune_snapshots(tenant)
     return deleted
+
+
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def send_survey(tenant_id: int, survey_id: int, reminder: bool = False) -> bool:
+    """Mail a survey (or its one reminder) once: the row is claimed by a conditional update in
+    the transaction that sends, so a failed send rolls the claim back for the retry."""
+    stamp = "reminded_at" if reminder else "sent_at"
+    with tenant_context(tenant_id):
+        claimed = SurveyRequest.objects.filter(
+            tenant_id=tenant_id, pk=survey_id, answered_at=None, revoked_at=None, **{stamp: None}
+        ).update(**{stamp: timezone.now()})
+        if claimed != 1:
+            return False
+        survey = SurveyRequest.objects.select_related("account__tenant").get(pk=survey_id)
+        surveys.mail(survey, reminder=reminder)
+    return True
+
+
+@shared_task
+def remind_surveys() -> int:
+    """Beat, daily: one reminder for each survey left unanswered for a week."""
+    queued = 0
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant.pk):
+            due = surveys.due_reminders(tenant)
+        for survey_id in due:
+            send_survey.delay(tenant.pk, survey_id, reminder=True)
+        queued += len(due)
+    return queued

@@ -1,7 +1,6 @@
 """Inviting people into a tenant and accepting invitations."""
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -37,28 +36,14 @@ def send(invitation: Invitation, base_url: str) -> None:
 
 
 def resolve(token: str) -> Invitation | None:
-    """The pending invitation a token names, or None when it is bad, expired or used.
-
-    Runs before any tenant context exists, so it sets the token's tenant itself.
-    """
-    try:
-        tenant_id, invitation_id, nonce = signing.loads(
-            token, salt=Invitation.SALT, max_age=settings.INVITATION_MAX_AGE
-        )
-    except (signing.BadSignature, ValueError):
-        return None
-    with tenant_context(tenant_id):
-        return (
-            Invitation.objects.filter(
-                tenant_id=tenant_id,
-                pk=invitation_id,
-                nonce=nonce,
-                accepted_at=None,
-                revoked_at=None,
-            )
-            .select_related("tenant", "manager")
-            .first()
-        )
+    """The pending invitation a token names, or None when it is bad, expired or used."""
+    return Invitation.from_token(
+        token,
+        settings.INVITATION_MAX_AGE,
+        Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related(
+            "tenant", "manager"
+        ),
+    )
 
 
 def accept(

@@ -82,6 +82,35 @@ class TenantModel(models.Model):
         abstract = True
 
 
+class SignedLink(models.Model):
+    """A tenant row reached through an emailed link: [tenant, id, nonce] signed with the
+    model's SALT. The nonce lets a row's links be cut off without a new signing key."""
+
+    SALT = ""
+
+    nonce = models.CharField(max_length=32, default=new_invitation_nonce, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def token(self) -> str:
+        return signing.dumps([self.tenant_id, self.pk, self.nonce], salt=self.SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str, max_age: int, rows: models.QuerySet):
+        """The row of `rows` a token names, or None when the token is bad, older than
+        `max_age` or names no such row. Runs before any tenant context exists, so it sets
+        the token's tenant itself."""
+        from kamapp.rls import tenant_context
+
+        try:
+            tenant_id, pk, nonce = signing.loads(token, salt=cls.SALT, max_age=max_age)
+        except (signing.BadSignature, ValueError):
+            return None
+        with tenant_context(tenant_id):
+            return rows.filter(tenant_id=tenant_id, pk=pk, nonce=nonce).first()
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
     LEADER = "leader", "Leader"
@@ -111,7 +140,7 @@ class Membership(TenantModel):
         return f"{self.user} ({self.get_role_display()})"
 
 
-class Invitation(TenantModel):
+class Invitation(SignedLink, TenantModel):
     """An emailed, signed, expiring link; accepting it creates or attaches the user."""
 
     SALT = "kamapp.invitation"
@@ -122,7 +151,6 @@ class Invitation(TenantModel):
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    nonce = models.CharField(max_length=32, default=new_invitation_nonce, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -148,9 +176,6 @@ class Invitation(TenantModel):
     @property
     def expires_at(self):
         return self.created_at + timezone.timedelta(seconds=settings.INVITATION_MAX_AGE)
-
-    def token(self) -> str:
-        return signing.dumps([self.tenant_id, self.pk, self.nonce], salt=self.SALT, compress=True)
 
 
 class AuditEvent(TenantModel):

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import surveys
 from kamapp import views
 
 # Tenant pages: every pattern here is walked by tests/security/test_cross_tenant.py.
@@ -45,6 +46,7 @@ urlpatterns = [
     ),
     path("organisations/", views.switch_tenant, name="tenant-switch"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("s/<str:token>/", surveys.survey, name="survey"),
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:slug>/", include(tenant_patterns)),
 ]

@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.forms.accounts import AccountChildForm, DateInput
-from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction, SurveyRequest
 
 
 class ContactForm(AccountChildForm):
@@ -108,3 +108,53 @@ class FeedbackForm(AccountChildForm):
         if cleaned.get("nps") is None and cleaned.get("csat") is None:
             raise forms.ValidationError("Give an NPS score (0–10), a CSAT score (1–5), or both.")
         return cleaned
+
+
+class SurveyRequestForm(forms.Form):
+    """Which contact of the account to ask: those with an email and no survey still open."""
+
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(),
+        label="Ask",
+        empty_label="Choose a contact…",
+        error_messages={"invalid_choice": "Choose one of the account's contacts."},
+    )
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_surveys = SurveyRequest.objects.filter(
+            tenant_id=account.tenant_id, answered_at=None, revoked_at=None
+        )
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(tenant_id=account.tenant_id, account=account)
+            .exclude(email="")
+            .exclude(pk__in=open_surveys.values("contact_id"))
+            .order_by("name")
+        )
+        self.fields["contact"].label_from_instance = lambda c: f"{c.name} · {c.email}"
+
+
+class SurveyAnswerForm(forms.Form):
+    """What a customer answers on the survey page (no account needed)."""
+
+    nps = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="How likely are you to recommend us to a colleague?",
+        error_messages={"required": "Pick a score from 0 to 10."},
+    )
+    csat = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label="How satisfied are you with our work together?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="What should we keep doing, or do differently?",
+    )

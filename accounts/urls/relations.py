@@ -3,7 +3,7 @@ from django.urls import path
 from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm
 from accounts.models import Contact, CustomerFeedback, FinancialPeriod
 from accounts.urls.detail import ACCOUNT
-from accounts.views import relations
+from accounts.views import relations, surveys
 from accounts.views.tabs import edit_view
 
 urlpatterns = [
@@ -30,6 +30,12 @@ urlpatterns = [
         ACCOUNT + "feedback/<int:customerfeedback_pk>/edit/",
         edit_view(CustomerFeedback, FeedbackForm, "feedback", "feedback"),
         name="feedback-edit",
+    ),
+    path(ACCOUNT + "feedback/surveys/", surveys.survey_request, name="survey-request"),
+    path(
+        ACCOUNT + "feedback/surveys/<int:surveyrequest_pk>/withdraw/",
+        surveys.survey_withdraw,
+        name="survey-withdraw",
     ),
     path(ACCOUNT + "history/", relations.history, name="account-history"),
 ]

@@ -7,8 +7,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import financials
 from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
-from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm, InteractionForm
-from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount
+from accounts.forms.relations import (
+    ContactForm,
+    FeedbackForm,
+    FinancialPeriodForm,
+    InteractionForm,
+    SurveyRequestForm,
+)
+from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount, SurveyRequest
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
@@ -50,7 +56,13 @@ def feedback_context(account: KeyAccount) -> dict:
     entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
     latest_nps = next((e for e in entries if e.nps is not None), None)
     latest_csat = next((e for e in entries if e.csat is not None), None)
-    return {"entries": entries, "latest_nps": latest_nps, "latest_csat": latest_csat}
+    return {
+        "entries": entries,
+        "latest_nps": latest_nps,
+        "latest_csat": latest_csat,
+        "surveys": SurveyRequest.objects.filter(account=account).select_related("contact")[:20],
+        "survey_form": SurveyRequestForm(account=account),
+    }
 
 
 stakeholders = tab_view("stakeholders", stakeholder_context, ContactForm, "contact")

@@ -131,6 +131,7 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_FAILURE_CLIENT_FACTOR = env_int("LOGIN_FAILURE_CLIENT_FACTOR", 4)
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+SURVEY_MAX_AGE = 30 * 24 * 60 * 60  # from the last mail (first send or reminder)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -220,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
     "alert-digests": {
         "task": "accounts.tasks.send_all_digests",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=0),
+    },
+    "survey-reminders": {
+        "task": "accounts.tasks.remind_surveys",
+        "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=15),
     },
 }
 

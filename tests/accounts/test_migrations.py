@@ -35,3 +35,9 @@ def test_latest_snapshots_learn_their_30_day_bests_from_the_history(org_a):
     latest, *older = Snapshot.objects.filter(account_id=account.pk).order_by("-computed_at")
     assert latest.daily_best[:4] == [64, 85, None, 70]
     assert all(s.daily_best == [] for s in older)  # only the latest is ever read
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
