@@ -261,3 +261,60 @@ def matrix(
         parts.append(f'<a href="{escape(dot.href)}">{circle}</a>' if dot.href else circle)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def score_bars(items: Sequence[tuple[str, float | None]], *, title: str, width: int = 560):
+    """One horizontal 0–100 bar per (label, score); a score of None is drawn as "no data"."""
+    label_w, row_h, bar_h = 200, 30, 16
+    track = width - label_w - 50
+    parts = []
+    for n, (label, value) in enumerate(items):
+        y = n * row_h + 6
+        parts.append(
+            format_html(
+                '<text x="0" y="{}" font-size="12" fill="{}">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"/>',
+                y + 12,
+                TEXT,
+                label,
+                label_w,
+                y,
+                track,
+                bar_h,
+                GRID,
+            )
+        )
+        if value is None:
+            parts.append(
+                format_html(
+                    '<text x="{}" y="{}" font-size="11" fill="{}">no data</text>',
+                    label_w + 6,
+                    y + 12,
+                    AXIS,
+                )
+            )
+            continue
+        color = "#059669" if value >= 70 else ("#d97706" if value >= 40 else "#dc2626")
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="12" font-weight="600" fill="{}">{}</text>',
+                label_w,
+                y,
+                f"{track * max(0, min(100, value)) / 100:.1f}",
+                bar_h,
+                color,
+                label_w + track + 8,
+                y + 12,
+                TEXT,
+                round(value),
+            )
+        )
+    height = len(items) * row_h + 6
+    return format_html(
+        '<svg class="score-bars" viewBox="0 0 {} {}" role="img"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        mark_safe("".join(parts)),
+    )

@@ -22,6 +22,7 @@ tenant_patterns = [
     path("settings/audit/", views.audit_log, name="audit-log"),
     path("", include("accounts.urls")),
     path("", include("rpm.urls")),
+    path("", include("reviews.urls")),
 ]
 
 urlpatterns = [

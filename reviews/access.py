@@ -1,0 +1,51 @@
+"""Who sees and moves which review. KAMs see their own; supervisors their team's and those
+they review; leaders and admins every review."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kamapp import policy
+from kamapp.members import team
+from kamapp.models import Membership, Role
+from reviews.models import PerformanceReview
+
+ALL_REVIEWS = {Role.ADMIN, Role.LEADER}
+
+
+def visible_reviews(membership: Membership) -> QuerySet[PerformanceReview]:
+    reviews = PerformanceReview.objects.for_tenant(membership.tenant)
+    if membership.role in ALL_REVIEWS:
+        return reviews
+    mine = Q(kam=membership) | Q(reviewer=membership)
+    if membership.role == Role.SUPERVISOR:
+        mine |= Q(kam__in=team(membership))
+    return reviews.filter(mine)
+
+
+def get_review(membership: Membership, pk: int) -> PerformanceReview:
+    review = (
+        visible_reviews(membership)
+        .select_related("cycle", "kam__user", "reviewer__user", "tenant")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    return review
+
+
+def _is_reviewee(membership: Membership, review: PerformanceReview) -> bool:
+    return review.kam_id == membership.pk
+
+
+def _may_review(membership: Membership, review: PerformanceReview) -> bool:
+    if _is_reviewee(membership, review):
+        return False  # nobody finalises their own review
+    return review.reviewer_id == membership.pk or membership.role in ALL_REVIEWS
+
+
+def register() -> None:
+    policy.register("reviews.view", set(Role))
+    policy.register("reviews.open_cycle", ALL_REVIEWS)
+    policy.register("review.self_assess", {Role.KAM, Role.SUPERVISOR}, _is_reviewee)
+    policy.register("review.manage", {Role.SUPERVISOR, *ALL_REVIEWS}, _may_review)

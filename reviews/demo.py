@@ -1,0 +1,49 @@
+"""Demo reviews: last quarter's cycle, one review waiting for its reviewer and, in the full
+demo, one finalised (its packet is made by the worker)."""
+
+import datetime
+
+from django.utils import timezone
+
+from kamapp.models import Membership, Role
+from reviews import scorecard, workflow
+from reviews.models import ReviewCycle
+
+SELF = {"kpi_attainment": 3, "account_health": 4, "relationships": 4, "customer_feedback": 4,
+        "revenue": 3, "plan_discipline": 4, "execution": 3, "leadership": 4}  # fmt: skip
+
+
+def _last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = start - datetime.timedelta(days=1)
+    return datetime.date(end.year, end.month - 2, 1), end
+
+
+def seed(tenant, size: int | None = None) -> None:
+    if ReviewCycle.objects.for_tenant(tenant).exists():
+        return
+    people = Membership.objects.for_tenant(tenant).active()
+    opener = people.filter(role__in=[Role.LEADER, Role.ADMIN]).select_related("user").first()
+    if opener is None:
+        return
+    start, end = _last_quarter(timezone.localdate())
+    name = f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    cycle = workflow.open_cycle(tenant, opener.user, name, start, end)
+    reviews = list(cycle.reviews.select_related("kam__user", "reviewer__user", "cycle", "tenant"))
+    keys = [c["key"] for c in scorecard.criteria(scorecard.template_for(tenant))]
+    for n, review in enumerate(reviews[: 1 if size else 2]):
+        workflow.submit_self_assessment(
+            review,
+            review.kam.user,
+            "Grew two accounts and rebuilt the plan cadence; the discount pressure at one "
+            "customer still needs work.",
+            {key: (SELF.get(key), None) for key in keys},
+        )
+        if n == 1 and review.reviewer is not None:
+            workflow.finalise(
+                review,
+                review.reviewer.user,
+                "Strong relationships and plan discipline. Next period: protect margin "
+                "and move the lagging KPIs before selling more.",
+                {key: (min(5, (SELF.get(key) or 3)), "") for key in keys},
+            )

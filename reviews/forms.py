@@ -1,0 +1,76 @@
+from django import forms
+
+from accounts.forms.accounts import DateInput
+from reviews.models import ReviewCycle
+
+RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
+    ["Well below", "Below", "Meets", "Above", "Well above"], start=1))]  # fmt: skip
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = ReviewCycle
+        fields = ["name", "period_start", "period_end"]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        labels = {"name": "Cycle name", "period_start": "Period from", "period_end": "to"}
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.fields["name"].widget.attrs["placeholder"] = "e.g. Q4 2026"
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if ReviewCycle.objects.for_tenant(self.tenant).filter(name__iexact=name).exists():
+            raise forms.ValidationError("A cycle with this name exists already.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period must end after it starts.")
+        return cleaned
+
+
+class RatingsForm(forms.Form):
+    """A 1–5 rating per criterion (and, for the reviewer, a note), plus a summary."""
+
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+    def __init__(self, *args, criteria: list[dict], reviewer: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.reviewer = reviewer
+        self.fields["summary"].label = "Overall assessment" if reviewer else "Your summary"
+        for criterion in criteria:
+            required = reviewer and criterion["kind"] == "rating"
+            self.fields[f"rating_{criterion['key']}"] = forms.TypedChoiceField(
+                choices=RATINGS,
+                coerce=int,
+                empty_value=None,
+                required=required,
+                label=criterion["label"],
+                error_messages={"required": "Rate this criterion: it has no data to go on."},
+            )
+            if reviewer:
+                self.fields[f"comment_{criterion['key']}"] = forms.CharField(
+                    required=False, max_length=500, label=f"Note on {criterion['label']}"
+                )
+
+    def rows(self):
+        """(criterion, rating field, comment field) for the template."""
+        for criterion in self.criteria:
+            key = criterion["key"]
+            comment = self[f"comment_{key}"] if self.reviewer else None
+            yield criterion, self[f"rating_{key}"], comment
+
+    def ratings(self) -> dict:
+        data = self.cleaned_data
+        return {
+            c["key"]: (
+                data[f"rating_{c['key']}"],
+                data[f"comment_{c['key']}"] if self.reviewer else None,
+            )
+            for c in self.criteria
+        }

@@ -1,0 +1,109 @@
+"""Performance reviews of KAMs: cycles, scorecards, ratings, and the PDF packets leadership
+receives."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from kamapp.fields import PlainJSONField
+from kamapp.models import Membership, TenantModel, User
+
+
+class ScorecardTemplate(TenantModel):
+    """The tenant's scorecard: sections of weighted criteria (see `reviews.scorecard.DEFAULT`
+    for the shape). One per tenant, made from the default on first use."""
+
+    sections = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="one_scorecard_per_tenant")]
+
+
+class ReviewCycle(TenantModel):
+    name = models.CharField(max_length=80)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="review_cycle_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="review_cycle_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PerformanceReview(TenantModel):
+    class Status(models.TextChoices):
+        SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+        MANAGER_REVIEW = "manager_review", "Manager review"
+        FINALISED = "finalised", "Finalised"
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reviews")
+    kam = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewing"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SELF_ASSESSMENT)
+    self_summary = models.TextField(blank=True)
+    manager_summary = models.TextField(blank=True)
+    # frozen when finalised: the scorecard as it was judged (criteria, metrics, red flags)
+    scorecard = PlainJSONField(null=True, blank=True)
+    overall = models.PositiveSmallIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kam__user__full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "cycle", "kam"], name="one_review_per_kam_and_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kam.user.full_name} · {self.cycle.name}"
+
+
+class CriterionRating(TenantModel):
+    """The KAM's and the reviewer's 1–5 rating of one criterion, with the reviewer's note."""
+
+    review = models.ForeignKey(PerformanceReview, on_delete=models.CASCADE, related_name="ratings")
+    criterion = models.CharField(max_length=40)
+    self_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    manager_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "review", "criterion"], name="one_rating_per_criterion"
+            )
+        ]
+
+
+class ReviewPacket(TenantModel):
+    """The finalised review as a PDF, and to whom it was mailed."""
+
+    review = models.ForeignKey(PerformanceReview, on_delete=models.CASCADE, related_name="packets")
+    pdf = models.BinaryField()
+    pages = models.PositiveSmallIntegerField()
+    checksum = models.CharField(max_length=64)  # sha256 of the PDF
+    recipients = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,66 @@
+"""The review packet: the finalised review as a PDF (WeasyPrint), mailed to leadership."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kamapp.models import Membership, Role
+from reviews.models import PerformanceReview, ReviewPacket
+from reviews.scorecard import chart
+
+
+def render_pdf(review: PerformanceReview) -> tuple[bytes, int]:
+    """The packet's bytes and page count."""
+    from weasyprint import CSS, HTML  # heavy: loaded when a packet is made, not at start-up
+
+    card = review.scorecard
+    html = render_to_string(
+        "reviews/packet.html",
+        {"review": review, "card": card, "chart": chart(card), "now": timezone.now()},
+    )
+    stylesheet = CSS(filename=finders.find("css/packet.css"))
+    document = HTML(string=html, base_url=settings.SITE_URL).render(stylesheets=[stylesheet])
+    return document.write_pdf(), len(document.pages)
+
+
+def leadership(tenant) -> list[str]:
+    """Who receives packets: the tenant's leaders, or its admins when it has none."""
+    people = Membership.objects.for_tenant(tenant).active()
+    for role in (Role.LEADER, Role.ADMIN):
+        emails = sorted(people.filter(role=role).values_list("user__email", flat=True))
+        if emails:
+            return emails
+    return []
+
+
+def send(review: PerformanceReview) -> ReviewPacket:
+    pdf, pages = render_pdf(review)
+    packet = ReviewPacket.objects.create(
+        tenant_id=review.tenant_id,
+        review=review,
+        pdf=pdf,
+        pages=pages,
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        recipients=leadership(review.tenant),
+    )
+    name = review.kam.user.full_name
+    message = EmailMessage(
+        subject=f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
+        body=render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
+        to=packet.recipients,
+    )
+    message.attach(filename(review), pdf, "application/pdf")
+    message.send()
+    packet.sent_at = timezone.now()
+    packet.save(update_fields=["sent_at"])
+    return packet
+
+
+def filename(review: PerformanceReview) -> str:
+    who = "-".join(review.kam.user.full_name.lower().split())
+    cycle = "-".join(review.cycle.name.lower().split())
+    return f"review-{who}-{cycle}.pdf"

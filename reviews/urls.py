@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reviews import views
+
+REVIEW = "reviews/<int:performancereview_pk>/"
+
+urlpatterns = [
+    path("reviews/", views.review_list, name="review-list"),
+    path(REVIEW, views.review_detail, name="review-detail"),
+    path(REVIEW + "submit/", views.review_submit, name="review-submit"),
+    path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),
+    path(REVIEW + "packet.pdf", views.packet_download, name="review-packet"),
+]

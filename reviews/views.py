@@ -1,0 +1,130 @@
+"""Review cycles, the review page with its scorecard and workflow, and the PDF packet."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kamapp.http import TenantRequest
+from kamapp.policy import can, require_permission
+from reviews import scorecard, workflow
+from reviews.access import get_review, visible_reviews
+from reviews.forms import CycleForm, RatingsForm
+from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.packet import filename
+
+Status = PerformanceReview.Status
+
+
+@require_permission("reviews.view")
+@require_http_methods(["GET", "POST"])
+def review_list(request: TenantRequest, slug: str) -> HttpResponse:
+    may_open = can(request.membership, "reviews.open_cycle")
+    form = CycleForm(tenant=request.tenant) if may_open else None
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied
+        form = CycleForm(request.POST, tenant=request.tenant)
+        if form.is_valid():
+            cycle = workflow.open_cycle(request.tenant, request.user, **form.cleaned_data)
+            messages.success(
+                request, f"{cycle.name} opened: KAMs can start their self-assessments."
+            )
+            return redirect("review-list", slug=slug)
+    reviews = (
+        visible_reviews(request.membership)
+        .select_related("kam__user", "reviewer__user")
+        .annotate(packets_sent=Count("packets"))
+    )
+    cycles = ReviewCycle.objects.for_tenant(request.tenant).prefetch_related(
+        Prefetch("reviews", queryset=reviews, to_attr="visible")
+    )
+    return render(request, "reviews/review_list.html", {"cycles": cycles, "form": form})
+
+
+def _forms(request: TenantRequest, review: PerformanceReview, card: dict, data=None) -> dict:
+    """The form the requester may fill at the review's current step, if any."""
+    criteria = scorecard.criteria(card["sections"])
+    if review.status == Status.SELF_ASSESSMENT and can(
+        request.membership, "review.self_assess", review
+    ):
+        return {"self_form": RatingsForm(data, criteria=criteria, reviewer=False)}
+    if review.status == Status.MANAGER_REVIEW and can(request.membership, "review.manage", review):
+        initial = {f"rating_{c['key']}": c["self_rating"] for c in criteria}
+        return {
+            "manager_form": RatingsForm(data, criteria=criteria, reviewer=True, initial=initial)
+        }
+    return {}
+
+
+def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
+    card = scorecard.for_review(review)
+    context = {
+        "review": review,
+        "card": card,
+        "chart": scorecard.chart(card),
+        "kinds": scorecard.KINDS,
+        "packet": review.packets.defer("pdf").first(),
+        "may_manage": can(request.membership, "review.manage", review),
+        **_forms(request, review, card, data),
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+@require_permission("reviews.view")
+def review_detail(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    return _page(request, get_review(request.membership, performancereview_pk))
+
+
+@require_POST
+def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    """The KAM submits the self-assessment, or the reviewer finalises: whichever step the
+    review is at and the requester may take."""
+    review = get_review(request.membership, performancereview_pk)
+    card = scorecard.for_review(review)
+    forms = _forms(request, review, card, request.POST)
+    if not forms:
+        raise PermissionDenied
+    ((name, form),) = forms.items()
+    if not form.is_valid():
+        return _page(request, review, request.POST)
+    step = workflow.submit_self_assessment if name == "self_form" else workflow.finalise
+    try:
+        step(review, request.user, form.cleaned_data["summary"], form.ratings())
+    except workflow.WrongStep:
+        messages.error(request, "This review has moved on meanwhile; here is where it stands.")
+        return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+    done = {
+        "self_form": "Self-assessment sent to your reviewer.",
+        "manager_form": "Review finalised: the packet is on its way to leadership.",
+    }
+    messages.success(request, done[name])
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_POST
+def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    if review.status == Status.FINALISED or not can(request.membership, "review.manage", review):
+        raise PermissionDenied
+    sent = workflow.request_customer_feedback(review, request.user)
+    messages.success(
+        request,
+        f"{sent} survey{'s' if sent != 1 else ''} sent to {review.kam.user.full_name}'s customers."
+        if sent
+        else "Every account already has a survey open, or no contact with an email.",
+    )
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_permission("reviews.view")
+def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    packet = ReviewPacket.objects.filter(tenant=request.tenant, review=review).first()
+    if packet is None:
+        raise Http404("No packet yet.")
+    response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename(review)}"'
+    return response

@@ -1,0 +1,116 @@
+"""The review workflow: open a cycle, self-assessment, manager review, finalise.
+
+Self-assessment → manager review → finalised; each step is one function that checks the
+status it starts from (a conditional update, so a double submit moves nothing twice), saves
+the ratings, and leaves an audit event. Finalising freezes the scorecard and queues the PDF
+packet for leadership.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import surveys
+from accounts.models import Contact, KeyAccount, SurveyRequest
+from kamapp.audit import record
+from kamapp.models import Membership, Role
+from reviews import scorecard
+from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
+
+Status = PerformanceReview.Status
+KEY_ROLES_FIRST = ["decision_maker", "economic_buyer", "champion"]
+
+
+class WrongStep(Exception):
+    """The review is no longer at the step the request was made for."""
+
+
+@transaction.atomic
+def open_cycle(tenant, actor, name: str, period_start, period_end) -> ReviewCycle:
+    """A cycle with a review for every active KAM, reviewed by their manager."""
+    cycle = ReviewCycle.objects.create(
+        tenant=tenant,
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=actor,
+    )
+    kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
+    PerformanceReview.objects.bulk_create(
+        PerformanceReview(
+            tenant=tenant,
+            cycle=cycle,
+            kam=kam,
+            reviewer=kam.manager if kam.manager and kam.manager.is_active else None,
+        )
+        for kam in kams.select_related("manager")
+    )
+    record(tenant, actor, "review_cycle.open", cycle, {"reviews": kams.count()})
+    return cycle
+
+
+def _move(review: PerformanceReview, start: str, **changes) -> None:
+    moved = PerformanceReview.objects.filter(pk=review.pk, status=start).update(**changes)
+    if not moved:
+        raise WrongStep
+    for field, value in changes.items():
+        setattr(review, field, value)
+
+
+def _save_ratings(review: PerformanceReview, field: str, values: dict) -> None:
+    existing = {r.criterion: r for r in review.ratings.all()}
+    for key, (rating, comment) in values.items():
+        row = existing.get(key) or CriterionRating(tenant_id=review.tenant_id, review=review)
+        row.criterion = key
+        setattr(row, field, rating)
+        if comment is not None:
+            row.comment = comment
+        row.save()
+
+
+@transaction.atomic
+def submit_self_assessment(review, actor, summary: str, ratings: dict) -> None:
+    _move(review, Status.SELF_ASSESSMENT, status=Status.MANAGER_REVIEW,
+          self_summary=summary, submitted_at=timezone.now())  # fmt: skip
+    _save_ratings(review, "self_rating", ratings)
+    given = {key: rating for key, (rating, _) in ratings.items()}
+    record(review.tenant, actor, "review.self_assessment", review, {"ratings": given})
+
+
+@transaction.atomic
+def finalise(review, actor, summary: str, ratings: dict) -> dict:
+    """Save the reviewer's ratings, freeze the scorecard and queue the packet."""
+    _save_ratings(review, "manager_rating", ratings)
+    frozen = scorecard.for_review(review)
+    _move(review, Status.MANAGER_REVIEW, status=Status.FINALISED, manager_summary=summary,
+          scorecard=frozen, overall=frozen["overall"], finalised_at=timezone.now())  # fmt: skip
+    record(review.tenant, actor, "review.finalise", review, {"overall": frozen["overall"]})
+    from reviews.tasks import send_packet
+
+    send_packet.delay_on_commit(review.tenant_id, review.pk)
+    return frozen
+
+
+def request_customer_feedback(review: PerformanceReview, actor) -> int:
+    """A survey to the main contact of each of the KAM's accounts (a decision maker, buyer or
+    champion first) that has an email and no survey open. Returns how many were sent."""
+    accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
+    busy = SurveyRequest.objects.for_tenant(review.tenant).filter(answered_at=None, revoked_at=None)
+    contacts = (
+        Contact.objects.for_tenant(review.tenant)
+        .filter(account__in=accounts)
+        .exclude(email="")
+        .exclude(pk__in=busy.values("contact_id"))
+        .exclude(account__in=busy.values("account_id"))
+        .select_related("account__tenant")
+        .order_by("account_id", "name")
+    )
+    best: dict[int, Contact] = {}
+    rank = {role: n for n, role in enumerate(KEY_ROLES_FIRST)}
+    for contact in contacts:
+        current = best.get(contact.account_id)
+        if current is None or rank.get(contact.buying_role, 9) < rank.get(current.buying_role, 9):
+            best[contact.account_id] = contact
+    with transaction.atomic():
+        for contact in best.values():
+            surveys.request(contact.account, contact, actor)
+    return len(best)
