@@ -45,18 +45,19 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 def _forms(request: TenantRequest, review: PerformanceReview, card: dict, data=None) -> dict:
-    """The form the requester may fill at the review's current step, if any."""
+    """The form the requester may fill at the review's current step (the other is None)."""
     criteria = scorecard.criteria(card["sections"])
+    forms = {"self_form": None, "manager_form": None}
     if review.status == Status.SELF_ASSESSMENT and can(
         request.membership, "review.self_assess", review
     ):
-        return {"self_form": RatingsForm(data, criteria=criteria, reviewer=False)}
-    if review.status == Status.MANAGER_REVIEW and can(request.membership, "review.manage", review):
+        forms["self_form"] = RatingsForm(data, criteria=criteria, reviewer=False)
+    elif review.status == Status.MANAGER_REVIEW and can(
+        request.membership, "review.manage", review
+    ):
         initial = {f"rating_{c['key']}": c["self_rating"] for c in criteria}
-        return {
-            "manager_form": RatingsForm(data, criteria=criteria, reviewer=True, initial=initial)
-        }
-    return {}
+        forms["manager_form"] = RatingsForm(data, criteria=criteria, reviewer=True, initial=initial)
+    return forms
 
 
 def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
@@ -85,9 +86,9 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     review = get_review(request.membership, performancereview_pk)
     card = scorecard.for_review(review)
     forms = _forms(request, review, card, request.POST)
-    if not forms:
+    name, form = next(((n, f) for n, f in forms.items() if f is not None), (None, None))
+    if form is None:
         raise PermissionDenied
-    ((name, form),) = forms.items()
     if not form.is_valid():
         return _page(request, review, request.POST)
     step = workflow.submit_self_assessment if name == "self_form" else workflow.finalise

@@ -1,0 +1,50 @@
+"""A KAM sends their self-assessment; their supervisor finalises; the packet is there."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from reviews import workflow
+from tests.accounts.conftest import make_account
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_review_from_self_assessment_to_packet(live_server, page, console_errors, org_a):
+    make_account(org_a, "Initech")
+    start = datetime.date(2026, 7, 1)
+    workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3 2026", start,
+                        start + datetime.timedelta(days=91))  # fmt: skip
+
+    sign_in(page, live_server, org_a.kam.user)
+    page.get_by_role("link", name="Reviews").click()
+    page.get_by_role("link", name=org_a.kam.user.full_name).click()
+    page.get_by_label("Leadership and collaboration").select_option("4")
+    page.get_by_label("Your summary").fill("Rebuilt the plan cadence with Initech.")
+    page.get_by_role("button", name="Send to my reviewer").click()
+    expect(page.locator(".steps .is-current")).to_have_text("Manager review")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, live_server, org_a.supervisor.user)
+    page.get_by_role("link", name="Reviews").click()
+    page.get_by_role("link", name=org_a.kam.user.full_name).click()
+    expect(page.get_by_label("Leadership and collaboration", exact=True)).to_have_value("4")
+    page.get_by_label("Note on Leadership and collaboration").fill("Led the pricing review.")
+    page.get_by_label("Overall assessment").fill("A solid quarter.")
+    page.get_by_role("button", name="Finalise review").click()
+    expect(page.locator(".steps .is-current")).to_have_text("Finalised")
+    expect(page.get_by_text("Led the pricing review.")).to_be_visible()
+    with page.expect_response(lambda r: r.url.endswith("packet.pdf")) as response:
+        page.get_by_role("link", name="Packet (PDF").click()
+    assert response.value.headers["content-type"] == "application/pdf"
+    assert mail.outbox[-1].attachments[0][2] == "application/pdf"

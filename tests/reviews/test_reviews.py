@@ -1,0 +1,206 @@
+import copy
+import datetime
+import hashlib
+import re
+import subprocess
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts import health
+from accounts.models import CustomerFeedback, SurveyRequest
+from kamapp.models import AuditEvent, Membership, Role
+from reviews import scorecard, workflow
+from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.tasks import send_packet
+from tests.accounts.conftest import make_account, make_contact
+
+START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
+
+
+def verdict(score, **components) -> health.Health:
+    parts = {name: {"score": None, "facts": {}} for name in health.COMPONENTS}
+    parts.update(components)
+    return health.Health(score, health.band_for(score, health.DEFAULT_MODEL), parts)
+
+
+def test_the_scorecard_weighs_data_and_ratings():
+    facts = {
+        "verdicts": [
+            verdict(
+                80,
+                customer_results={"score": 60, "facts": {"attainment": 0.6}},
+                engagement={"score": 70, "facts": {}},
+            ),
+            verdict(
+                40,
+                customer_results={"score": 20, "facts": {"attainment": 0.2}},
+                engagement={"score": None, "facts": {}},
+            ),
+        ],
+        "feedback": [{"nps": n} for n in (10, 9, 7, 3)],  # 2 promoters, 1 detractor: NPS +25
+        "accounts": [],
+        "flags": [],
+    }
+
+    class Rating:
+        self_rating, manager_rating, comment = 4, 5, "Opened the CFO's door."
+
+    card = scorecard.build(copy.deepcopy(scorecard.DEFAULT), facts, {"relationships": Rating()})
+    by_key = {c["key"]: c for c in scorecard.criteria(card["sections"])}
+    assert by_key["kpi_attainment"]["score"] == 40  # mean attainment 0.4
+    assert by_key["account_health"]["score"] == 60
+    assert by_key["customer_feedback"]["metric_result"]["value"] == "NPS +25 from 4 answers"
+    assert by_key["customer_feedback"]["score"] == 62  # (25 + 100) / 2, rounded half to even
+    assert by_key["relationships"]["score"] == 85  # mean of data 70 and rating 5 → 100
+    assert by_key["leadership"]["score"] is None  # rated only, not rated yet: left out
+    assert by_key["revenue"]["metric_result"] is None  # no commercial data: left out
+    customer = card["sections"][0]
+    expected = round((40 * 30 + 60 * 20 + 85 * 25 + 62 * 25) / 100)
+    assert customer["score"] == expected
+    internal = card["sections"][1]
+    assert internal["score"] is None and card["overall"] == customer["score"]
+
+
+@pytest.fixture
+def cycle(org_a):
+    for n in range(3):
+        account = make_account(org_a, f"Customer {n}")
+        make_contact(account, f"Buyer {n}", email=f"buyer{n}@c{n}.example",
+                     buying_role="economic_buyer")  # fmt: skip
+        CustomerFeedback.objects.create(
+            tenant=org_a.tenant, account=account, date=START + datetime.timedelta(days=9),
+            nps=9, csat=4, comment=f"Comment {n}", source="survey",
+        )  # fmt: skip
+    return workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3 2026", START, END)
+
+
+def submit(client, review, data):
+    url = reverse("review-submit", args=[review.tenant.slug, review.pk])
+    return client.post(url, data)
+
+
+def ratings(value: int, **extra) -> dict:
+    keys = [c["key"] for c in scorecard.criteria(scorecard.DEFAULT)]
+    return {**{f"rating_{k}": value for k in keys}, **extra}
+
+
+def test_leaders_open_a_cycle_with_a_review_per_kam(client, org_a):
+    other = org_a.add(Role.KAM, email="second@acme.test")
+    client.force_login(org_a.leader.user)
+    url = reverse("review-list", args=[org_a.tenant.slug])
+    bad = client.post(url, {"name": "Q3", "period_start": "2026-09-30", "period_end": "2026-07-01"})
+    assert "The period must end after it starts." in bad.text
+    client.post(url, {"name": "Q3", "period_start": "2026-07-01", "period_end": "2026-09-30"})
+    again = client.post(
+        url, {"name": "q3", "period_start": "2026-07-01", "period_end": "2026-09-30"}
+    )
+    assert "A cycle with this name exists already." in again.text
+    (cycle,) = ReviewCycle.objects.all()
+    reviewers = dict(cycle.reviews.values_list("kam_id", "reviewer_id"))
+    assert reviewers == {org_a.kam.pk: org_a.supervisor.pk, other.pk: None}
+    client.force_login(org_a.kam.user)
+    assert client.post(url, {"name": "Mine"}).status_code == 403
+
+
+def test_self_assessment_then_review_then_packet_to_leadership(
+    client, org_a, cycle, tmp_path, django_capture_on_commit_callbacks
+):
+    review = cycle.reviews.get(kam=org_a.kam)
+    client.force_login(org_a.kam.user)
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "Your self-assessment" in page and "NPS +100 from 3 answers" in page
+    assert submit(client, review, ratings(4, summary="")).status_code == 200  # summary needed
+    assert submit(client, review, ratings(4, summary="A good quarter.")).status_code == 302
+    review.refresh_from_db()
+    assert review.status == PerformanceReview.Status.MANAGER_REVIEW
+    assert submit(client, review, ratings(5, summary="Again")).status_code == 403  # not theirs
+
+    client.force_login(org_a.supervisor.user)
+    missing = submit(client, review, {**ratings(3, summary="Fine."), "rating_leadership": ""})
+    assert "Rate this criterion" in missing.text
+    with django_capture_on_commit_callbacks(execute=True):
+        done = submit(client, review, ratings(4, summary="Strong relationships.",
+                                              comment_relationships="Met every CFO."))  # fmt: skip
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.status == PerformanceReview.Status.FINALISED and review.overall is not None
+    assert review.scorecard["overall"] == review.overall
+
+    (message,) = mail.outbox
+    assert message.to == [org_a.leader.user.email]
+    ((name, pdf, kind),) = message.attachments
+    assert kind == "application/pdf" and name == "review-kam-of-acme-components-q3-2026.pdf"
+    packet = ReviewPacket.objects.get(review=review)
+    assert bytes(packet.pdf) == pdf and packet.checksum == hashlib.sha256(pdf).hexdigest()
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout
+    text = " ".join(text.decode().split())  # table cells wrap
+    assert "Kam of Acme Components" in text and "Strong relationships." in text
+    assert "Met every CFO." in text and "Comment 2" in text and f"{review.overall} /100" in text
+    (tmp_path / "packet.pdf").write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", tmp_path / "packet.pdf"], capture_output=True, text=True)
+    assert re.search(r"Pages:\s+(\d+)", info.stdout)[1] == str(packet.pages)
+    assert send_packet(org_a.tenant.pk, review.pk) is False and len(mail.outbox) == 1  # once
+    verbs = set(AuditEvent.objects.values_list("verb", flat=True))
+    assert {"review_cycle.open", "review.self_assessment", "review.finalise"} <= verbs
+
+    url = reverse("review-packet", args=[org_a.tenant.slug, review.pk])
+    for member in (org_a.kam, org_a.leader):
+        client.force_login(member.user)
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf" and response.content == pdf
+    stranger = org_a.add(Role.KAM, email="stranger@acme.test")
+    client.force_login(stranger.user)
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).status_code == 404
+    )
+
+
+def test_a_step_is_taken_once(client, org_a, cycle):
+    review = cycle.reviews.get(kam=org_a.kam)
+    workflow.submit_self_assessment(review, org_a.kam.user, "Mine", {})
+    with pytest.raises(workflow.WrongStep):
+        workflow.submit_self_assessment(review, org_a.kam.user, "Twice", {})
+    client.force_login(org_a.leader.user)
+    stale = PerformanceReview.objects.get(pk=review.pk)
+    PerformanceReview.objects.filter(pk=review.pk).update(status="finalised")
+    with pytest.raises(workflow.WrongStep):
+        workflow.finalise(stale, org_a.leader.user, "Late", {})
+    assert PerformanceReview.objects.get(pk=review.pk).manager_summary == ""
+
+
+def test_reviewers_ask_each_account_for_feedback_once(
+    client, org_a, cycle, django_capture_on_commit_callbacks
+):
+    review = cycle.reviews.get(kam=org_a.kam)
+    url = reverse("review-feedback", args=[org_a.tenant.slug, review.pk])
+    client.force_login(org_a.kam.user)
+    assert client.post(url).status_code == 403  # a KAM does not survey for their own review
+    client.force_login(org_a.supervisor.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+        client.post(url)
+    assert SurveyRequest.objects.count() == 3 and len(mail.outbox) == 3
+
+
+def test_evidence_takes_fixed_queries(org_a, django_assert_max_num_queries):
+    from kamapp.rls import tenant_context
+
+    cycle = ReviewCycle.objects.create(
+        tenant=org_a.tenant, name="Q", period_start=START, period_end=END
+    )
+
+    def run():
+        kams = list(Membership.objects.filter(tenant=org_a.tenant, role=Role.KAM))
+        with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(40) as queries:
+            scorecard.evidence(org_a.tenant, kams, cycle)
+        return len(queries.captured_queries)
+
+    make_account(org_a, "One")
+    few = run()
+    for n in range(12):
+        extra = org_a.add(Role.KAM, email=f"k{n}@acme.test")
+        make_account(org_a, f"Account {n}", owner=extra)
+    assert run() == few
