@@ -47,5 +47,6 @@ def _may_review(membership: Membership, review: PerformanceReview) -> bool:
 def register() -> None:
     policy.register("reviews.view", set(Role))
     policy.register("reviews.open_cycle", ALL_REVIEWS)
+    policy.register("reviews.configure", {Role.ADMIN})
     policy.register("review.self_assess", {Role.KAM, Role.SUPERVISOR}, _is_reviewee)
     policy.register("review.manage", {Role.SUPERVISOR, *ALL_REVIEWS}, _may_review)

@@ -74,3 +74,45 @@ class RatingsForm(forms.Form):
             )
             for c in self.criteria
         }
+
+
+class ScorecardForm(forms.Form):
+    """The weight of each section and of each criterion within its section."""
+
+    def __init__(self, *args, sections: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            self.fields[f"section_{section['key']}"] = forms.IntegerField(
+                min_value=0, max_value=100, initial=section["weight"],
+                label=f"{section['label']} (share of the overall)",
+            )  # fmt: skip
+            for criterion in section["criteria"]:
+                self.fields[f"criterion_{criterion['key']}"] = forms.IntegerField(
+                    min_value=0, max_value=100, initial=criterion["weight"],
+                    label=criterion["label"],
+                )  # fmt: skip
+
+    def groups(self):
+        """(section field, [criterion fields]) for the template."""
+        for section in self.sections:
+            criteria = [self[f"criterion_{c['key']}"] for c in section["criteria"]]
+            yield self[f"section_{section['key']}"], criteria
+
+    def clean(self):
+        cleaned = super().clean()
+        for section in self.sections:
+            weights = [cleaned.get(f"criterion_{c['key']}") for c in section["criteria"]]
+            if None not in weights and not any(weights):
+                raise forms.ValidationError(f"{section['label']}: give one criterion a weight.")
+        if not any(cleaned.get(f"section_{s['key']}") for s in self.sections):
+            raise forms.ValidationError("Give one section a weight.")
+        return cleaned
+
+    def weighted(self) -> list[dict]:
+        """The sections with the new weights."""
+        for section in self.sections:
+            section["weight"] = self.cleaned_data[f"section_{section['key']}"]
+            for criterion in section["criteria"]:
+                criterion["weight"] = self.cleaned_data[f"criterion_{criterion['key']}"]
+        return self.sections

@@ -11,6 +11,7 @@ import copy
 
 from accounts import alerts, health
 from accounts.models import CustomerFeedback, KeyAccount
+from kamapp.audit import record
 from kamapp.charts import score_bars
 from reviews.models import CriterionRating, PerformanceReview, ScorecardTemplate
 
@@ -52,6 +53,14 @@ DEFAULT = [
 def template_for(tenant) -> list[dict]:
     found = ScorecardTemplate.objects.for_tenant(tenant).first()
     return copy.deepcopy(found.sections if found else DEFAULT)
+
+
+def save_template(tenant, actor, sections: list[dict], before: dict) -> None:
+    ScorecardTemplate.objects.update_or_create(tenant=tenant, defaults={"sections": sections})
+    after = {c["key"]: c["weight"] for c in criteria(sections)}
+    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    sections_after = {s["key"]: s["weight"] for s in sections}
+    record(tenant, actor, "scorecard.weights", changes={**changed, "sections": sections_after})
 
 
 def _mean(values) -> float | None:

@@ -10,4 +10,5 @@ urlpatterns = [
     path(REVIEW + "submit/", views.review_submit, name="review-submit"),
     path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),
     path(REVIEW + "packet.pdf", views.packet_download, name="review-packet"),
+    path("settings/scorecard/", views.scorecard_settings, name="scorecard-settings"),
 ]

@@ -11,7 +11,7 @@ from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
 from reviews.access import get_review, visible_reviews
-from reviews.forms import CycleForm, RatingsForm
+from reviews.forms import CycleForm, RatingsForm, ScorecardForm
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 from reviews.packet import filename
 
@@ -129,3 +129,16 @@ def packet_download(request: TenantRequest, slug: str, performancereview_pk: int
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename(review)}"'
     return response
+
+
+@require_permission("reviews.configure")
+@require_http_methods(["GET", "POST"])
+def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
+    sections = scorecard.template_for(request.tenant)
+    before = {c["key"]: c["weight"] for c in scorecard.criteria(sections)}
+    form = ScorecardForm(request.POST or None, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        scorecard.save_template(request.tenant, request.user, form.weighted(), before)
+        messages.success(request, "Scorecard saved: reviews not yet finalised use it now.")
+        return redirect("scorecard-settings", slug=slug)
+    return render(request, "reviews/scorecard_settings.html", {"form": form})
