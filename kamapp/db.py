@@ -1,5 +1,6 @@
 """Database helpers that the ORM does not offer."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -19,7 +20,10 @@ def rows(queryset: QuerySet) -> list[tuple]:
     """The queryset's rows as plain tuples in its `values_list` order, without the ORM's
     per-value converters: over thousands of aggregated rows these cost more than the query.
     Same connection, transaction, RLS context and query log as the ORM."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: the ORM would not ask the database either
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -239,3 +239,19 @@ def test_the_review_list_takes_fixed_queries(client, org_a, django_assert_max_nu
         org_a.add(Role.KAM, manager=org_a.supervisor, email=f"kam{n}@acme.test")
     workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3", START, END)
     assert count() == few
+
+
+def test_a_kam_without_accounts_is_reviewed_on_ratings_alone(
+    client, org_a, django_capture_on_commit_callbacks
+):
+    cycle = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3", START, END)
+    review = cycle.reviews.get(kam=org_a.kam)
+    workflow.submit_self_assessment(review, org_a.kam.user, "New in the role.", {})
+    client.force_login(org_a.leader.user)
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "owned no active accounts" in page and "no data in the period" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, review, ratings(3, summary="Settling in."))
+    review.refresh_from_db()
+    assert review.overall == 50  # only the rated criteria count: 3 of 5 is 50
+    assert ReviewPacket.objects.get(review=review).pages >= 1
