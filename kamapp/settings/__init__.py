@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "kamapp.context_processors.tenancy",
                 "accounts.context_processors.alert_badge",
+                "reviews.context_processors.reviews_badge",
             ],
             "builtins": ["kamapp.templatetags.kamapp"],
         },

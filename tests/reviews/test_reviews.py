@@ -255,3 +255,16 @@ def test_a_kam_without_accounts_is_reviewed_on_ratings_alone(
     review.refresh_from_db()
     assert review.overall == 50  # only the rated criteria count: 3 of 5 is 50
     assert ReviewPacket.objects.get(review=review).pages >= 1
+
+
+def test_the_navigation_counts_reviews_waiting_for_you(client, org_a, cycle):
+    review = cycle.reviews.get(kam=org_a.kam)
+    home = reverse("dashboard", args=[org_a.tenant.slug])
+    client.force_login(org_a.kam.user)
+    assert client.get(home).context["reviews_waiting"] == 1  # their self-assessment
+    client.force_login(org_a.supervisor.user)
+    assert client.get(home).context["reviews_waiting"] == 0  # not their step yet
+    workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {})
+    assert client.get(home).context["reviews_waiting"] == 1
+    client.force_login(org_a.kam.user)
+    assert client.get(home).context["reviews_waiting"] == 0
