@@ -14,10 +14,21 @@ from django.utils import timezone
 
 from accounts import health
 from accounts.models import RiskAlert
+from kamapp import db
 from kamapp.audit import record
 
 HIGH, MEDIUM, LOW = RiskAlert.Severity.HIGH, RiskAlert.Severity.MEDIUM, RiskAlert.Severity.LOW
 DUE_DAYS = {HIGH: 3, MEDIUM: 7, LOW: 14}
+NEW_ALERT_COLUMNS = {
+    "account_id": "bigint",
+    "rule": "text",
+    "severity": "text",
+    "message": "text",
+    "action": "text",
+    "details": "jsonb",
+    "owner_id": "bigint",
+    "due_date": "date",
+}
 
 
 @dataclass(frozen=True)
@@ -218,18 +229,16 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
             alert = live.get((pk, name))
             if alert is None:
                 new.append(
-                    RiskAlert(
-                        tenant=tenant,
-                        account_id=pk,
-                        rule=name,
-                        severity=found.severity,
-                        message=found.message,
-                        action=found.action,
-                        details=found.details,
-                        owner_id=item.owner_id,
-                        opened_at=now,
-                        due_date=today + datetime.timedelta(days=DUE_DAYS[found.severity]),
-                    )
+                    {
+                        "account_id": pk,
+                        "rule": name,
+                        "severity": found.severity,
+                        "message": found.message,
+                        "action": found.action,
+                        "details": found.details,
+                        "owner_id": item.owner_id,
+                        "due_date": today + datetime.timedelta(days=DUE_DAYS[found.severity]),
+                    }
                 )
                 continue
             status = alert["status"]
@@ -241,7 +250,12 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
                 changed.append(
                     RiskAlert(pk=alert["pk"], updated_at=now, details=found.details, **after)
                 )
-    RiskAlert.objects.bulk_create(new, ignore_conflicts=True)
+    # a concurrent run may have opened some: the partial unique index skips them
+    opened = {"tenant_id": tenant.pk, "status": RiskAlert.Status.OPEN, "opened_at": now,
+              "updated_at": now, "note": ""}  # fmt: skip
+    inserted = db.insert_json(
+        "accounts_riskalert", NEW_ALERT_COLUMNS, new, opened, skip_conflicts=True
+    )
     RiskAlert.objects.bulk_update(
         changed, ["status", "severity", "message", "details", "updated_at"]
     )
@@ -252,7 +266,7 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
         note="Resolved automatically: the condition cleared.",
         updated_at=now,
     )
-    return {"opened": len(new), "updated": len(changed), "resolved": len(cleared)}
+    return {"opened": inserted, "updated": len(changed), "resolved": len(cleared)}
 
 
 def acknowledge(alert: RiskAlert, actor) -> None:

@@ -705,13 +705,13 @@ def account_health(account: KeyAccount) -> tuple[Inputs, Health]:
     return inputs, score(inputs, model_for(account.tenant))
 
 
-INSERT_SNAPSHOTS = """
-    INSERT INTO accounts_healthsnapshot
-        (tenant_id, account_id, computed_at, score, band, components, model_version, daily_best)
-    SELECT %s, r.account_id, %s, r.score, r.band, r.components, %s, r.daily_best
-    FROM json_to_recordset(%s::json)
-        AS r(account_id bigint, score integer, band text, components json, daily_best smallint[])
-"""
+SNAPSHOT_COLUMNS = {
+    "account_id": "bigint",
+    "score": "integer",
+    "band": "text",
+    "components": "json",
+    "daily_best": "smallint[]",
+}
 
 
 def daily_best(item: Inputs, verdict: Health) -> list[int | None]:
@@ -727,8 +727,7 @@ def daily_best(item: Inputs, verdict: Health) -> list[int | None]:
 def write_snapshots(
     tenant, inputs: dict[int, Inputs], verdicts: dict[int, Health], at=None
 ) -> None:
-    """One INSERT for all snapshots. The rows travel as one JSON document: bulk_create's
-    array parameters cost more to encode than the scoring itself (see tests/perf)."""
+    """One INSERT for all snapshots (see `kamapp.db.insert_json`)."""
     rows = [
         {
             "account_id": pk,
@@ -739,9 +738,12 @@ def write_snapshots(
         }
         for pk, v in verdicts.items()
     ]
-    document = json.dumps(rows, separators=(",", ":"), check_circular=False)
-    with connection.cursor() as cursor:
-        cursor.execute(INSERT_SNAPSHOTS, [tenant.pk, at or timezone.now(), MODEL_VERSION, document])
+    fixed = {
+        "tenant_id": tenant.pk,
+        "computed_at": at or timezone.now(),
+        "model_version": MODEL_VERSION,
+    }
+    db.insert_json("accounts_healthsnapshot", SNAPSHOT_COLUMNS, rows, fixed)
 
 
 def recalculate(tenant, progress=None) -> int:
