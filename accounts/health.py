@@ -138,8 +138,13 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
         _finance(ids, today),
     ]
     # the latest snapshot: one index probe per account, however long the history
+    day_after = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
+    )
     previous = (
-        HealthSnapshot.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
+        HealthSnapshot.objects.filter(
+            tenant=OuterRef("tenant"), account=OuterRef("pk"), computed_at__lt=day_after
+        )
         .order_by("-computed_at", "-id")
         .values(json=JSONObject(score="score", day=TruncDate("computed_at"), best="daily_best"))
     )

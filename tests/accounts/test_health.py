@@ -249,3 +249,13 @@ def test_a_drop_within_30_days_raises_an_alert(org_a):
     alert = account.alerts.get(rule="health_drop")
     score = HealthSnapshot.objects.filter(account=account).first().score
     assert alert.message == f"Health fell from 98 to {score} within 30 days."
+
+
+def test_gathering_as_of_a_past_day_reads_the_history_of_that_day(org_a):
+    account = make_account(org_a)
+    snapshot(account, 20, 90, daily_best=[90])
+    snapshot(account, 1, 40, daily_best=[40])  # after the day asked about
+    with tenant_context(org_a.tenant.pk):
+        past = timezone.localdate() - datetime.timedelta(days=10)
+        item = health.gather(org_a.tenant, today=past)[account.pk]
+    assert item.previous_score == 90 and item.daily_best[10] == 90
