@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamapp.http import TenantRequest
@@ -38,10 +38,23 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
         .select_related("kam__user", "reviewer__user")
         .annotate(packets_sent=Count("packets"))
     )
-    cycles = ReviewCycle.objects.for_tenant(request.tenant).prefetch_related(
-        Prefetch("reviews", queryset=reviews, to_attr="visible")
+    cycles = (
+        ReviewCycle.objects.for_tenant(request.tenant)
+        .annotate(moved_on=Count("reviews", filter=~Q(reviews__status=Status.SELF_ASSESSMENT)))
+        .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
     )
     return render(request, "reviews/review_list.html", {"cycles": cycles, "form": form})
+
+
+@require_permission("reviews.open_cycle")
+@require_POST
+def cycle_delete(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
+    cycle = get_object_or_404(ReviewCycle.objects.for_tenant(request.tenant), pk=reviewcycle_pk)
+    if workflow.delete_cycle(cycle, request.user):
+        messages.success(request, f"{cycle.name} deleted.")
+    else:
+        messages.error(request, f"{cycle.name} has submitted reviews: it stays.")
+    return redirect("review-list", slug=slug)
 
 
 def _forms(request: TenantRequest, review: PerformanceReview, card: dict, data=None) -> dict:

@@ -48,6 +48,20 @@ def open_cycle(tenant, actor, name: str, period_start, period_end) -> ReviewCycl
     return cycle
 
 
+def can_delete(cycle: ReviewCycle) -> bool:
+    """A cycle opened by mistake can go while nobody has submitted anything in it."""
+    return not cycle.reviews.exclude(status=Status.SELF_ASSESSMENT).exists()
+
+
+@transaction.atomic
+def delete_cycle(cycle: ReviewCycle, actor) -> bool:
+    if not can_delete(cycle):
+        return False
+    record(cycle.tenant, actor, "review_cycle.delete", cycle, {"name": cycle.name})
+    cycle.delete()
+    return True
+
+
 def _move(review: PerformanceReview, start: str, **changes) -> None:
     moved = PerformanceReview.objects.filter(pk=review.pk, status=start).update(**changes)
     if not moved:

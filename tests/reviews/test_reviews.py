@@ -268,3 +268,16 @@ def test_the_navigation_counts_reviews_waiting_for_you(client, org_a, cycle):
     assert client.get(home).context["reviews_waiting"] == 1
     client.force_login(org_a.kam.user)
     assert client.get(home).context["reviews_waiting"] == 0
+
+
+def test_a_cycle_opened_by_mistake_can_go_until_someone_submits(client, org_a, cycle):
+    url = reverse("cycle-delete", args=[org_a.tenant.slug, cycle.pk])
+    client.force_login(org_a.kam.user)
+    assert client.post(url).status_code == 403
+    client.force_login(org_a.leader.user)
+    workflow.submit_self_assessment(cycle.reviews.get(), org_a.kam.user, "Sent.", {})
+    assert "has submitted reviews: it stays" in client.post(url, follow=True).text
+    PerformanceReview.objects.update(status=PerformanceReview.Status.SELF_ASSESSMENT)
+    assert "Q3 2026 deleted." in client.post(url, follow=True).text
+    assert not ReviewCycle.objects.exists() and not PerformanceReview.objects.exists()
+    assert AuditEvent.objects.filter(verb="review_cycle.delete").exists()
