@@ -41,6 +41,7 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
     cycles = (
         ReviewCycle.objects.for_tenant(request.tenant)
         .annotate(moved_on=Count("reviews", filter=~Q(reviews__status=Status.SELF_ASSESSMENT)))
+        .order_by("-period_end", "-id")  # Meta.ordering does not survive the aggregate
         .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
     )
     return render(request, "reviews/review_list.html", {"cycles": cycles, "form": form})
