@@ -60,6 +60,7 @@ class PerformanceReview(TenantModel):
     overall = models.PositiveSmallIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    notified_status = models.CharField(max_length=20, blank=True)  # the step last mailed about
 
     class Meta:
         ordering = ["kam__user__full_name", "id"]

@@ -45,7 +45,15 @@ def open_cycle(tenant, actor, name: str, period_start, period_end) -> ReviewCycl
         for kam in kams.select_related("manager")
     )
     record(tenant, actor, "review_cycle.open", cycle, {"reviews": kams.count()})
+    for review in cycle.reviews.values_list("pk", flat=True):
+        _notify(tenant.pk, review)
     return cycle
+
+
+def _notify(tenant_id: int, review_id: int) -> None:
+    from reviews.tasks import notify_step
+
+    notify_step.delay_on_commit(tenant_id, review_id)
 
 
 def can_delete(cycle: ReviewCycle) -> bool:
@@ -88,6 +96,7 @@ def submit_self_assessment(review, actor, summary: str, ratings: dict) -> None:
     _save_ratings(review, "self_rating", ratings)
     given = {key: rating for key, (rating, _) in ratings.items()}
     record(review.tenant, actor, "review.self_assessment", review, {"ratings": given})
+    _notify(review.tenant_id, review.pk)
 
 
 @transaction.atomic
@@ -101,6 +110,7 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     from reviews.tasks import send_packet
 
     send_packet.delay_on_commit(review.tenant_id, review.pk)
+    _notify(review.tenant_id, review.pk)
     return frozen
 
 

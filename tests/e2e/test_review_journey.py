@@ -47,4 +47,5 @@ def test_review_from_self_assessment_to_packet(live_server, page, console_errors
     with page.expect_response(lambda r: r.url.endswith("packet.pdf")) as response:
         page.get_by_role("link", name="Packet (PDF").click()
     assert response.value.headers["content-type"] == "application/pdf"
-    assert mail.outbox[-1].attachments[0][2] == "application/pdf"
+    (packet,) = [m for m in mail.outbox if m.attachments]
+    assert packet.attachments[0][2] == "application/pdf"

@@ -13,7 +13,7 @@ from accounts.models import CustomerFeedback, SurveyRequest
 from kamapp.models import AuditEvent, Membership, Role
 from reviews import scorecard, workflow
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
-from reviews.tasks import send_packet
+from reviews.tasks import notify_step, send_packet
 from tests.accounts.conftest import make_account, make_contact
 
 START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
@@ -128,7 +128,7 @@ def test_self_assessment_then_review_then_packet_to_leadership(
     assert review.status == PerformanceReview.Status.FINALISED and review.overall is not None
     assert review.scorecard["overall"] == review.overall
 
-    (message,) = mail.outbox
+    (message,) = [m for m in mail.outbox if m.attachments]
     assert message.to == [org_a.leader.user.email]
     ((name, pdf, kind),) = message.attachments
     assert kind == "application/pdf" and name == "review-kam-of-acme-components-q3-2026.pdf"
@@ -141,7 +141,8 @@ def test_self_assessment_then_review_then_packet_to_leadership(
     (tmp_path / "packet.pdf").write_bytes(pdf)
     info = subprocess.run(["pdfinfo", tmp_path / "packet.pdf"], capture_output=True, text=True)
     assert re.search(r"Pages:\s+(\d+)", info.stdout)[1] == str(packet.pages)
-    assert send_packet(org_a.tenant.pk, review.pk) is False and len(mail.outbox) == 1  # once
+    sent = len(mail.outbox)
+    assert send_packet(org_a.tenant.pk, review.pk) is False and len(mail.outbox) == sent  # once
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"review_cycle.open", "review.self_assessment", "review.finalise"} <= verbs
 
@@ -281,3 +282,21 @@ def test_a_cycle_opened_by_mistake_can_go_until_someone_submits(client, org_a, c
     assert "Q3 2026 deleted." in client.post(url, follow=True).text
     assert not ReviewCycle.objects.exists() and not PerformanceReview.objects.exists()
     assert AuditEvent.objects.filter(verb="review_cycle.delete").exists()
+
+
+def test_each_step_tells_the_next_person_once(org_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3", START, END)
+    review = cycle.reviews.get()
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([org_a.kam.user.email], "Your self-assessment for Q3 is open")
+    ]
+    assert notify_step(org_a.tenant.pk, review.pk) is False  # a re-run sends nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {})
+    assert mail.outbox[-1].to == [org_a.supervisor.user.email]
+    assert "ready for your review" in mail.outbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.finalise(review, org_a.supervisor.user, "Good.", {"leadership": (4, "")})
+    finalised = [m for m in mail.outbox if m.subject == "Your Q3 review is finalised"]
+    assert finalised[0].to == [org_a.kam.user.email] and "overall" in finalised[0].body

@@ -1,0 +1,39 @@
+"""Mails that tell a review's next person it is their turn."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from kamapp.models import Membership, Role
+from reviews.models import PerformanceReview
+
+Status = PerformanceReview.Status
+SUBJECTS = {
+    Status.SELF_ASSESSMENT: "Your self-assessment for {cycle} is open",
+    Status.MANAGER_REVIEW: "{kam}'s self-assessment for {cycle} is ready for your review",
+    Status.FINALISED: "Your {cycle} review is finalised",
+}
+
+
+def recipients(review: PerformanceReview) -> list[str]:
+    if review.status != Status.MANAGER_REVIEW:
+        return [review.kam.user.email]
+    if review.reviewer is not None:
+        return [review.reviewer.user.email]
+    leaders = Membership.objects.for_tenant(review.tenant_id).active().filter(role=Role.LEADER)
+    return sorted(leaders.values_list("user__email", flat=True))
+
+
+def step(review: PerformanceReview) -> None:
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "review-detail", args=[review.cycle.tenant.slug, review.pk]
+    )
+    subject = SUBJECTS[review.status].format(cycle=review.cycle.name, kam=review.kam.user.full_name)
+    context = {"review": review, "link": link}
+    send_mail(
+        subject,
+        render_to_string("reviews/email/step.txt", context),
+        None,
+        recipients(review),
+    )
