@@ -300,3 +300,21 @@ def test_each_step_tells_the_next_person_once(org_a, django_capture_on_commit_ca
         workflow.finalise(review, org_a.supervisor.user, "Good.", {"leadership": (4, "")})
     finalised = [m for m in mail.outbox if m.subject == "Your Q3 review is finalised"]
     assert finalised[0].to == [org_a.kam.user.email] and "overall" in finalised[0].body
+
+
+def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert_max_num_queries):
+    review = cycle.reviews.get(kam=org_a.kam)
+    url = reverse("review-detail", args=[org_a.tenant.slug, review.pk])
+    client.force_login(org_a.supervisor.user)
+    workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {"leadership": (4, None)})
+
+    def count() -> int:
+        with django_assert_max_num_queries(45) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    few = count()
+    for n in range(10):
+        account = make_account(org_a, f"More {n}")
+        CustomerFeedback.objects.create(tenant=org_a.tenant, account=account, date=END, nps=8)
+    assert count() == few
