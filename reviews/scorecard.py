@@ -9,6 +9,8 @@ the mean of its metric and the reviewer's rating.
 
 import copy
 
+from django.utils import timezone
+
 from accounts import alerts, health
 from accounts.models import CustomerFeedback, KeyAccount
 from kamapp.audit import record
@@ -132,8 +134,9 @@ def _weighted(parts: list[tuple[float | None, float]]) -> int | None:
 
 def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
     """Per KAM (membership id): the accounts they own, their verdicts as of the period's
-    end, red flags and the period's customer feedback. A fixed number of queries for any
-    number of KAMs and accounts."""
+    end, red flags, and customer feedback from the period's start until today (answers to
+    the surveys a reviewer sends count). A fixed number of queries for any number of KAMs
+    and accounts."""
     owned = list(
         KeyAccount.objects.for_tenant(tenant)
         .active()
@@ -164,7 +167,10 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
                 )
     said = (
         CustomerFeedback.objects.for_tenant(tenant)
-        .filter(account_id__in=names, date__range=(cycle.period_start, cycle.period_end))
+        .filter(
+            account_id__in=names,
+            date__range=(cycle.period_start, max(cycle.period_end, timezone.localdate())),
+        )
         .order_by("-date", "-id")
         .values(
             "account_id",

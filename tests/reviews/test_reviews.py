@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts import health
+from accounts import health, surveys
 from accounts.models import CustomerFeedback, SurveyRequest
 from kamapp.models import AuditEvent, Membership, Role
 from reviews import scorecard, workflow
@@ -184,6 +184,9 @@ def test_reviewers_ask_each_account_for_feedback_once(
         client.post(url)
         client.post(url)
     assert SurveyRequest.objects.count() == 3 and len(mail.outbox) == 3
+    surveys.answer(SurveyRequest.objects.first(), 10, 5, "Answered for the review.")
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "Answered for the review." in page  # after the period, still counted
 
 
 def test_evidence_takes_fixed_queries(org_a, django_assert_max_num_queries):
