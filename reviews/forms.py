@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.forms.accounts import DateInput
+from kamapp.models import Membership, Role
 from reviews.models import ReviewCycle
 
 RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
@@ -116,3 +117,22 @@ class ScorecardForm(forms.Form):
             for criterion in section["criteria"]:
                 criterion["weight"] = self.cleaned_data[f"criterion_{criterion['key']}"]
         return self.sections
+
+
+class ReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Reviewer")
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = (
+            Membership.objects.for_tenant(review.tenant)
+            .active()
+            .filter(role__in=[Role.SUPERVISOR, Role.LEADER, Role.ADMIN])
+            .exclude(pk=review.kam_id)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        self.fields["reviewer"].label_from_instance = lambda m: (
+            f"{m.user.full_name} · {m.get_role_display()}"
+        )
+        self.initial["reviewer"] = review.reviewer_id

@@ -10,6 +10,7 @@ urlpatterns = [
     path(REVIEW, views.review_detail, name="review-detail"),
     path(REVIEW + "submit/", views.review_submit, name="review-submit"),
     path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),
+    path(REVIEW + "reviewer/", views.review_reassign, name="review-reassign"),
     path(REVIEW + "packet.pdf", views.packet_download, name="review-packet"),
     path("settings/scorecard/", views.scorecard_settings, name="scorecard-settings"),
 ]

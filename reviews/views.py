@@ -11,7 +11,7 @@ from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
 from reviews.access import get_review, visible_reviews
-from reviews.forms import CycleForm, RatingsForm, ScorecardForm
+from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 from reviews.packet import filename
 
@@ -83,6 +83,9 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
         "kinds": scorecard.KINDS,
         "packet": review.packets.defer("pdf").first(),
         "may_manage": can(request.membership, "review.manage", review),
+        "reviewer_form": ReviewerForm(review=review)
+        if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
+        else None,
         **_forms(request, review, card, data),
     }
     return render(request, "reviews/review_detail.html", context)
@@ -116,6 +119,26 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
         "manager_form": "Review finalised: the packet is on its way to leadership.",
     }
     messages.success(request, done[name])
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_permission("reviews.open_cycle")
+@require_POST
+def review_reassign(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    form = ReviewerForm(request.POST, review=review)
+    if not form.is_valid():
+        messages.error(request, "Choose a supervisor, leader or admin other than the KAM.")
+    elif review.status == Status.FINALISED:
+        messages.error(request, "A finalised review keeps its reviewer.")
+    else:
+        try:
+            workflow.reassign(review, request.user, form.cleaned_data["reviewer"])
+        except workflow.WrongStep:
+            messages.error(request, "This review has moved on meanwhile; try again.")
+        else:
+            name = form.cleaned_data["reviewer"].user.full_name
+            messages.success(request, f"{name} reviews now.")
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
 
 

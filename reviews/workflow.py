@@ -70,6 +70,18 @@ def delete_cycle(cycle: ReviewCycle, actor) -> bool:
     return True
 
 
+@transaction.atomic
+def reassign(review: PerformanceReview, actor, reviewer: Membership) -> None:
+    """A new reviewer; if the review already waits for them, they are told (once)."""
+    before = review.reviewer.user.email if review.reviewer else None
+    _move(review, review.status, reviewer=reviewer, notified_status="")
+    record(
+        review.tenant, actor, "review.reassign", review, {"reviewer": [before, reviewer.user.email]}
+    )
+    if review.status == Status.MANAGER_REVIEW:
+        _notify(review.tenant_id, review.pk)
+
+
 def _move(review: PerformanceReview, start: str, **changes) -> None:
     moved = PerformanceReview.objects.filter(pk=review.pk, status=start).update(**changes)
     if not moved:

@@ -321,3 +321,23 @@ def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert
         account = make_account(org_a, f"More {n}")
         CustomerFeedback.objects.create(tenant=org_a.tenant, account=account, date=END, nps=8)
     assert count() == few
+
+
+def test_leaders_change_the_reviewer_who_is_then_told(
+    client, org_a, org_b, cycle, django_capture_on_commit_callbacks
+):
+    review = cycle.reviews.get(kam=org_a.kam)
+    workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {})
+    url = reverse("review-reassign", args=[org_a.tenant.slug, review.pk])
+    client.force_login(org_a.supervisor.user)
+    assert client.post(url, {"reviewer": org_a.leader.pk}).status_code == 403
+    client.force_login(org_a.leader.user)
+    for wrong in (org_a.kam.pk, org_b.supervisor.pk, "x"):
+        page = client.post(url, {"reviewer": wrong}, follow=True).text
+        assert "other than the KAM" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reviewer": org_a.admin.pk})
+    review.refresh_from_db()
+    assert review.reviewer == org_a.admin
+    assert mail.outbox[-1].to == [org_a.admin.user.email]
+    assert AuditEvent.objects.filter(verb="review.reassign").exists()
