@@ -28,7 +28,12 @@ def seed(tenant, size: int | None = None) -> None:
         return
     start, end = _last_quarter(timezone.localdate())
     name = f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    cycle = workflow.open_cycle(tenant, opener.user, name, start, end)
+    today = timezone.localdate()
+    dues = {
+        "self_due": today + datetime.timedelta(days=7),
+        "review_due": today + datetime.timedelta(days=21),
+    }
+    cycle = workflow.open_cycle(tenant, opener.user, name, start, end, **dues)
     reviews = list(cycle.reviews.select_related("kam__user", "reviewer__user", "cycle", "tenant"))
     keys = [c["key"] for c in scorecard.criteria(scorecard.template_for(tenant))]
     for n, review in enumerate(reviews[: 1 if size else 2]):

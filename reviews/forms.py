@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 
 from accounts.forms.accounts import DateInput
@@ -11,9 +13,24 @@ RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
 class CycleForm(forms.ModelForm):
     class Meta:
         model = ReviewCycle
-        fields = ["name", "period_start", "period_end"]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
-        labels = {"name": "Cycle name", "period_start": "Period from", "period_end": "to"}
+        fields = ["name", "period_start", "period_end", "self_due", "review_due"]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "self_due": DateInput(),
+            "review_due": DateInput(),
+        }
+        labels = {
+            "name": "Cycle name",
+            "period_start": "Period from",
+            "period_end": "to",
+            "self_due": "Self-assessments due",
+            "review_due": "Reviews due",
+        }
+        help_texts = {
+            "self_due": "Empty: two weeks after the period.",
+            "review_due": "Empty: four weeks after the period.",
+        }
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,6 +48,11 @@ class CycleForm(forms.ModelForm):
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The period must end after it starts.")
+        if end and not self.errors:
+            cleaned["self_due"] = cleaned.get("self_due") or end + datetime.timedelta(days=14)
+            cleaned["review_due"] = cleaned.get("review_due") or end + datetime.timedelta(days=28)
+            if cleaned["review_due"] < cleaned["self_due"]:
+                self.add_error("review_due", "Reviews are due after the self-assessments.")
         return cleaned
 
 

@@ -24,6 +24,8 @@ class ReviewCycle(TenantModel):
     name = models.CharField(max_length=80)
     period_start = models.DateField()
     period_end = models.DateField()
+    self_due = models.DateField(null=True, blank=True)  # self-assessments due
+    review_due = models.DateField(null=True, blank=True)  # reviews finalised by
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -61,6 +63,7 @@ class PerformanceReview(TenantModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
     notified_status = models.CharField(max_length=20, blank=True)  # the step last mailed about
+    reminded_status = models.CharField(max_length=20, blank=True)  # the overdue step reminded
 
     class Meta:
         ordering = ["kam__user__full_name", "id"]
@@ -72,6 +75,18 @@ class PerformanceReview(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kam.user.full_name} · {self.cycle.name}"
+
+    @property
+    def due(self):
+        """When the current step is due (None when finalised or no date was set)."""
+        return {
+            self.Status.SELF_ASSESSMENT: self.cycle.self_due,
+            self.Status.MANAGER_REVIEW: self.cycle.review_due,
+        }.get(self.status)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
 
 
 class CriterionRating(TenantModel):

@@ -25,12 +25,14 @@ def recipients(review: PerformanceReview) -> list[str]:
     return sorted(leaders.values_list("user__email", flat=True))
 
 
-def step(review: PerformanceReview) -> None:
+def step(review: PerformanceReview, overdue: bool = False) -> None:
     link = settings.SITE_URL.rstrip("/") + reverse(
         "review-detail", args=[review.cycle.tenant.slug, review.pk]
     )
     subject = SUBJECTS[review.status].format(cycle=review.cycle.name, kam=review.kam.user.full_name)
-    context = {"review": review, "link": link}
+    if overdue:
+        subject = f"Overdue since {review.due:%-d %b}: {subject[0].lower()}{subject[1:]}"
+    context = {"review": review, "link": link, "overdue": overdue}
     send_mail(
         subject,
         render_to_string("reviews/email/step.txt", context),

@@ -4,12 +4,16 @@ import smtplib
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
+from kamapp.models import Tenant
 from kamapp.rls import tenant_context
 from reviews import notify, packet
 from reviews.models import PerformanceReview
 
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+Status = PerformanceReview.Status
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
@@ -50,3 +54,28 @@ def notify_step(tenant_id: int, review_id: int) -> bool:
             return False
         notify.step(review)
     return True
+
+
+@shared_task
+def remind_overdue_reviews() -> int:
+    """Beat, daily: one reminder to whoever's turn it is once a step passes its due date."""
+    sent = 0
+    today = timezone.localdate()
+    for tenant in Tenant.objects.all():
+        with transaction.atomic(), tenant_context(tenant.pk):
+            late = PerformanceReview.objects.for_tenant(tenant).filter(
+                Q(status=Status.SELF_ASSESSMENT, cycle__self_due__lt=today)
+                | Q(status=Status.MANAGER_REVIEW, cycle__review_due__lt=today)
+            )
+            for review in late.exclude(reminded_status=F("status")).select_related(
+                "cycle__tenant", "kam__user", "reviewer__user"
+            ):
+                claimed = (
+                    PerformanceReview.objects.filter(pk=review.pk, status=review.status)
+                    .exclude(reminded_status=review.status)
+                    .update(reminded_status=review.status)
+                )
+                if claimed:
+                    notify.step(review, overdue=True)
+                    sent += 1
+    return sent

@@ -25,14 +25,16 @@ class WrongStep(Exception):
 
 
 @transaction.atomic
-def open_cycle(tenant, actor, name: str, period_start, period_end) -> ReviewCycle:
-    """A cycle with a review for every active KAM, reviewed by their manager."""
+def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> ReviewCycle:
+    """A cycle with a review for every active KAM, reviewed by their manager. `dues`:
+    `self_due` and `review_due` dates."""
     cycle = ReviewCycle.objects.create(
         tenant=tenant,
         name=name,
         period_start=period_start,
         period_end=period_end,
         created_by=actor,
+        **dues,
     )
     kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
     PerformanceReview.objects.bulk_create(

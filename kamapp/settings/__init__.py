@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.send_all_digests",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=0),
     },
+    "review-reminders": {
+        "task": "reviews.tasks.remind_overdue_reviews",
+        "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=20),
+    },
     "survey-reminders": {
         "task": "accounts.tasks.remind_surveys",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=15),

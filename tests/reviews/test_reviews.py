@@ -13,7 +13,7 @@ from accounts.models import CustomerFeedback, SurveyRequest
 from kamapp.models import AuditEvent, Membership, Role
 from reviews import scorecard, workflow
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
-from reviews.tasks import notify_step, send_packet
+from reviews.tasks import notify_step, remind_overdue_reviews, send_packet
 from tests.accounts.conftest import make_account, make_contact
 
 START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
@@ -341,3 +341,27 @@ def test_leaders_change_the_reviewer_who_is_then_told(
     assert review.reviewer == org_a.admin
     assert mail.outbox[-1].to == [org_a.admin.user.email]
     assert AuditEvent.objects.filter(verb="review.reassign").exists()
+
+
+def test_due_dates_default_after_the_period_and_late_steps_get_one_reminder(client, org_a):
+    client.force_login(org_a.leader.user)
+    url = reverse("review-list", args=[org_a.tenant.slug])
+    period = {"period_start": "2026-07-01", "period_end": "2026-09-30"}
+    wrong = client.post(url, {"name": "Q3", **period, "self_due": "2026-10-20",
+                              "review_due": "2026-10-10"})  # fmt: skip
+    assert "Reviews are due after the self-assessments." in wrong.text
+    client.post(url, {"name": "Q3", **period})
+    cycle = ReviewCycle.objects.get()
+    assert (cycle.self_due, cycle.review_due) == (
+        datetime.date(2026, 10, 14),
+        datetime.date(2026, 10, 28),
+    )
+    assert "overdue since 14 Oct" in client.get(url).text  # today is after both
+
+    assert remind_overdue_reviews() == 1 and remind_overdue_reviews() == 0
+    (reminder,) = [m for m in mail.outbox if m.subject.startswith("Overdue since")]
+    assert reminder.to == [org_a.kam.user.email] and "was due on 14 October" in reminder.body
+    review = cycle.reviews.get()
+    workflow.submit_self_assessment(review, org_a.kam.user, "Late.", {})
+    assert remind_overdue_reviews() == 1  # the reviewer's step is late too, once
+    assert mail.outbox[-1].to == [org_a.supervisor.user.email]
