@@ -82,6 +82,15 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
         "packet": review.packets.defer("pdf").first(),
+        "previous": visible_reviews(request.membership)
+        .filter(
+            kam=review.kam,
+            status=Status.FINALISED,
+            cycle__period_end__lt=review.cycle.period_start,
+        )
+        .select_related("cycle")
+        .order_by("-cycle__period_end")
+        .first(),
         "may_manage": can(request.membership, "review.manage", review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")

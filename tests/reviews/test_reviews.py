@@ -365,3 +365,15 @@ def test_due_dates_default_after_the_period_and_late_steps_get_one_reminder(clie
     workflow.submit_self_assessment(review, org_a.kam.user, "Late.", {})
     assert remind_overdue_reviews() == 1  # the reviewer's step is late too, once
     assert mail.outbox[-1].to == [org_a.supervisor.user.email]
+
+
+def test_the_review_links_the_kams_previous_one(client, org_a, cycle):
+    earlier = workflow.open_cycle(
+        org_a.tenant, org_a.leader.user, "Q2 2026", datetime.date(2026, 4, 1),
+        datetime.date(2026, 6, 30),
+    )  # fmt: skip
+    earlier.reviews.update(status=PerformanceReview.Status.FINALISED, overall=61)
+    client.force_login(org_a.kam.user)
+    review = cycle.reviews.get(kam=org_a.kam)
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "Previous review:" in page and "<strong>61</strong> in Q2 2026" in page
