@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,7 +40,12 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
     )
     cycles = (
         ReviewCycle.objects.for_tenant(request.tenant)
-        .annotate(moved_on=Count("reviews", filter=~Q(reviews__status=Status.SELF_ASSESSMENT)))
+        .annotate(
+            moved_on=Count("reviews", filter=~Q(reviews__status=Status.SELF_ASSESSMENT)),
+            finalised=Count("reviews", filter=Q(reviews__status=Status.FINALISED)),
+            total=Count("reviews"),
+            mean=Avg("reviews__overall", filter=Q(reviews__status=Status.FINALISED)),
+        )
         .order_by("-period_end", "-id")  # Meta.ordering does not survive the aggregate
         .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
     )

@@ -377,3 +377,11 @@ def test_the_review_links_the_kams_previous_one(client, org_a, cycle):
     review = cycle.reviews.get(kam=org_a.kam)
     page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
     assert "Previous review:" in page and "<strong>61</strong> in Q2 2026" in page
+
+
+def test_only_leadership_sees_a_cycles_totals(client, org_a, cycle):
+    url = reverse("review-list", args=[org_a.tenant.slug])
+    client.force_login(org_a.leader.user)
+    assert "0 of 1 finalised" in client.get(url).text
+    client.force_login(org_a.kam.user)
+    assert "of 1 finalised" not in client.get(url).text
