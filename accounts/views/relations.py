@@ -18,6 +18,7 @@ from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount, 
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
+from kamapp.charts import Series, line_chart
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.models import AuditEvent
@@ -56,7 +57,21 @@ def feedback_context(account: KeyAccount) -> dict:
     entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
     latest_nps = next((e for e in entries if e.nps is not None), None)
     latest_csat = next((e for e in entries if e.csat is not None), None)
+    scored = [e for e in reversed(entries) if e.nps is not None]  # oldest first
+    trend = (
+        line_chart(
+            [f"{e.date:%-d %b}" for e in scored],
+            [Series("NPS", [e.nps for e in scored])],
+            title="NPS answers over time (0–10)",
+            width=1000,
+            height=180,
+            guides=[("promoter", 9), ("detractor", 6)],
+        )
+        if len(scored) > 1
+        else None
+    )
     return {
+        "nps_trend": trend,
         "entries": entries,
         "latest_nps": latest_nps,
         "latest_csat": latest_csat,
