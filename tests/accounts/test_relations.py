@@ -77,7 +77,14 @@ def test_feedback_needs_a_score(client, org_a, account):
         url(org_a, "account-feedback", account),
         {"date": "2026-11-01", "source": "meeting", "nps": 4},
     )
-    assert "Detractor" in client.get(url(org_a, "account-feedback", account)).text
+    page = client.get(url(org_a, "account-feedback", account)).text
+    assert "Detractor" in page and "NPS over time" not in page  # one answer draws no line
+    client.post(
+        url(org_a, "account-feedback", account),
+        {"date": "2026-11-20", "source": "survey", "nps": 9},
+    )
+    page = client.get(url(org_a, "account-feedback", account)).text
+    assert "NPS over time" in page and "<title>NPS answers over time (0–10)</title>" in page
 
 
 def test_history_lists_changes_to_the_account_and_its_rows(client, org_a, account):
