@@ -7,7 +7,9 @@ the same function for the nightly batch and for the account page. A component wi
 """
 
 import datetime
+import gc
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -751,6 +753,20 @@ def write_snapshots(
     db.insert_json("accounts_healthsnapshot", SNAPSHOT_COLUMNS, rows, fixed)
 
 
+@contextmanager
+def _gc_paused():
+    """The run makes a few hundred thousand short-lived, acyclic objects: reference counting
+    frees them, and the cycle collector walking them over and over cost ~10% of the run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_gc_paused()
 def recalculate(tenant, progress=None) -> int:
     """Score every active account of the tenant and write one snapshot each (one bulk insert),
     then evaluate the alert rules. Returns the number of accounts scored."""

@@ -259,3 +259,17 @@ def test_gathering_as_of_a_past_day_reads_the_history_of_that_day(org_a):
         past = timezone.localdate() - datetime.timedelta(days=10)
         item = health.gather(org_a.tenant, today=past)[account.pk]
     assert item.previous_score == 90 and item.daily_best[10] == 90
+
+
+def test_the_run_pauses_the_cycle_collector_and_restores_it(org_a):
+    import gc
+
+    make_account(org_a)
+    seen = []
+    health.EXTENSIONS.append(lambda inputs, ids, today: seen.append(gc.isenabled()))
+    try:
+        with tenant_context(org_a.tenant.pk):
+            health.recalculate(org_a.tenant)
+    finally:
+        health.EXTENSIONS.pop()
+    assert seen == [False] and gc.isenabled()
