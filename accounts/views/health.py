@@ -1,13 +1,16 @@
 """Health on the account page, the alerts inbox, and the health model settings."""
 
+import datetime
 import uuid
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import alerts, health
@@ -25,8 +28,7 @@ from kamapp.policy import can, require_permission
 
 def health_context(account: KeyAccount) -> dict:
     """The latest snapshot and what changed since the one before (or a live preview)."""
-    history = list(HealthSnapshot.objects.filter(account=account)[:24])
-    latest, previous = [*history, None, None][:2]
+    latest, previous = [*HealthSnapshot.objects.filter(account=account)[:2], None, None][:2]
     live = latest is None
     if live:
         _, verdict = health.account_health(account)
@@ -42,10 +44,30 @@ def health_context(account: KeyAccount) -> dict:
         "direction": _direction(latest, previous),
         "delta": latest.score - previous.score if _direction(latest, previous) else None,
         "trend": sparkline(
-            [s.score for s in reversed(history)], title="Health over time", width=220, height=40
+            [score for _, score in _daily(account, TREND_DAYS)],
+            title=f"Health over the last {TREND_DAYS} days, a point a day",
+            width=220,
+            height=40,
         ),
+        "trend_days": TREND_DAYS,
         "alerts": RiskAlert.objects.filter(account=account, status__in=RiskAlert.LIVE),
     }
+
+
+TREND_DAYS = 90
+
+
+def _daily(account: KeyAccount, days: int) -> list[tuple]:
+    """Each day's last score over the last `days` days, oldest first: hourly runs would
+    otherwise fill a sparkline with one day."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        HealthSnapshot.objects.filter(account=account, computed_at__gte=since)
+        .annotate(day=TruncDate("computed_at"))
+        .order_by("day", "-computed_at", "-id")
+        .distinct("day")
+        .values_list("day", "score")
+    )
 
 
 def _direction(latest, previous) -> str:
