@@ -282,14 +282,14 @@ def test_the_trend_shows_each_days_last_score_for_90_days(client, org_a):
 
     account = make_account(org_a)
     noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    for days, hours, score in [(100, 0, 10), (2, 2, 50), (2, 0, 55), (1, 0, 60), (0, 0, 70)]:
+    for days, hours, value in [(100, 0, 10), (2, 2, 50), (2, 0, 55), (1, 0, 60), (0, 0, 70)]:
         HealthSnapshot.objects.create(
             tenant=org_a.tenant,
             account=account,
-            score=score,
+            score=value,
             computed_at=noon - datetime.timedelta(days=days, hours=hours),
         )
-    assert [score for _, score in _daily(account, 90)] == [55, 60, 70]
+    assert [value for _, value in _daily(account, 90)] == [55, 60, 70]
     client.force_login(org_a.kam.user)
     page = client.get(reverse("account-health", args=[org_a.tenant.slug, account.pk])).text
     assert "Trend · 90 days" in page and "a point a day" in page
