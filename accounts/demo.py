@@ -278,10 +278,10 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
             )
         )
     if index < 3:
-        _survey(tenant, account, owner, contacts[0], index, today, add)
+        _survey(tenant, account, owner, contacts[0], index, add)
 
 
-def _survey(tenant, account, owner, contact, state, today, add) -> None:
+def _survey(tenant, account, owner, contact, state, add) -> None:
     """A survey in each state across the first accounts: waiting, reminded, answered."""
     sent = timezone.now() - datetime.timedelta(days=3 + 7 * state)
     survey = SurveyRequest(

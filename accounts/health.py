@@ -113,13 +113,16 @@ class Inputs:
     finance: dict = field(default_factory=dict)
     previous_score: int | None = None
     daily_best: list[int | None] = field(default_factory=list)  # today first, 30 days
-    best_score_30d: int | None = None
     stage_regressed: bool = False  # set by the RPM through EXTENSIONS
     extra: dict = field(default_factory=dict)  # facts other apps add through EXTENSIONS
     money: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         self.money = MISSING
+
+    @property
+    def best_score_30d(self) -> int | None:
+        return max((s for s in self.daily_best if s is not None), default=None)
 
 
 def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | None = None):
@@ -130,19 +133,20 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
         accounts = accounts.filter(pk__in=account_ids)
     # Child queries select by a subquery, not a list of thousands of ids.
     ids = accounts.values("pk")
+    # rows stamped with a time count up to the end of `today`, as dated rows do
+    day_after = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
+    )
     facts = [
         _kpis(ids, today),
         _interactions(ids, today),
         _engaged(ids, today),
-        _revisions(ids),
+        _revisions(ids, day_after),
         _actions(ids, today),
         _feedback(ids, today),
         _finance(ids, today),
     ]
     # the latest snapshot: one index probe per account, however long the history
-    day_after = datetime.datetime.combine(
-        today + datetime.timedelta(days=1), datetime.time(), timezone.get_current_timezone()
-    )
     previous = (
         HealthSnapshot.objects.filter(
             tenant=OuterRef("tenant"), account=OuterRef("pk"), computed_at__lt=day_after
@@ -257,10 +261,12 @@ def _engaged(ids, today):
     return query, fold
 
 
-def _revisions(ids):
+def _revisions(ids, day_after):
     query = (
         PlanRevision.objects.filter(
-            plan__account_id__in=ids, created_at__gte=timezone.now() - 2 * QUARTER
+            plan__account_id__in=ids,
+            created_at__gte=day_after - 2 * QUARTER,
+            created_at__lt=day_after,
         )
         .values("plan__account_id")
         .annotate(n=Count("id"))
@@ -372,7 +378,6 @@ def _previous(item: Inputs, snapshot: str | None, today: datetime.date) -> None:
     gap = max(0, (today - datetime.date.fromisoformat(snapshot["day"])).days)
     item.previous_score = snapshot["score"]
     item.daily_best = ([None] * gap + (snapshot["best"] or [snapshot["score"]]))[:BEST_DAYS]
-    item.best_score_30d = max((s for s in item.daily_best if s is not None), default=None)
 
 
 def _quarter_start(day: datetime.date) -> datetime.date:
@@ -684,7 +689,8 @@ def explain(components: dict, previous: dict | None = None) -> list[dict]:
     """Rows for "why this score", in the model's order: label, score, weight, points, change,
     inputs, hints."""
     rows = []
-    for name, part in sorted(components.items(), key=lambda item: list(COMPONENTS).index(item[0])):
+    for name in (n for n in COMPONENTS if n in components):
+        part = components[name]
         before = (previous or {}).get(name, {}).get("points")
         facts = part["facts"]
         rows.append(

@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,21 @@ from django.utils import timezone
 from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.rls import tenant_context
+
+
+def open_requests(tenant) -> QuerySet[SurveyRequest]:
+    """Requests not yet answered or withdrawn (one per contact at most)."""
+    return SurveyRequest.objects.for_tenant(tenant).filter(answered_at=None, revoked_at=None)
+
+
+def askable(tenant, accounts) -> QuerySet[Contact]:
+    """The contacts of `accounts` a survey can go to: with an email, none open for them."""
+    return (
+        Contact.objects.for_tenant(tenant)
+        .filter(account__in=accounts)
+        .exclude(email="")
+        .exclude(pk__in=open_requests(tenant).values("contact_id"))
+    )
 
 
 def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
@@ -100,13 +116,11 @@ def due_reminders(tenant) -> list[int]:
     """Requests mailed at least a week ago, unanswered, unexpired and not yet reminded."""
     now = timezone.now()
     return list(
-        SurveyRequest.objects.for_tenant(tenant)
+        open_requests(tenant)
         .filter(
             sent_at__lte=now - SurveyRequest.REMIND_AFTER,
             sent_at__gt=now - datetime.timedelta(seconds=settings.SURVEY_MAX_AGE),
             reminded_at=None,
-            answered_at=None,
-            revoked_at=None,
         )
         .values_list("pk", flat=True)
     )

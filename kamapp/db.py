@@ -24,11 +24,11 @@ def rows(queryset: QuerySet) -> list[tuple]:
     per-value converters: over thousands of aggregated rows these cost more than the query.
     Same connection, transaction, RLS context and query log as the ORM."""
     try:
-        sql, params = queryset.query.sql_with_params()
+        statement, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. `pk__in=[]`: the ORM would not ask the database either
         return []
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement, params)
         return cursor.fetchall()
 
 

@@ -34,6 +34,21 @@ def get_review(membership: Membership, pk: int) -> PerformanceReview:
     return review
 
 
+def previous_review(membership: Membership, review: PerformanceReview):
+    """The KAM's last finalised review before this one's period, if the member may see it."""
+    return (
+        visible_reviews(membership)
+        .filter(
+            kam=review.kam_id,
+            status=PerformanceReview.Status.FINALISED,
+            cycle__period_end__lt=review.cycle.period_start,
+        )
+        .select_related("cycle")
+        .order_by("-cycle__period_end")
+        .first()
+    )
+
+
 def _is_reviewee(membership: Membership, review: PerformanceReview) -> bool:
     return review.kam_id == membership.pk
 

@@ -50,5 +50,5 @@ def seed(tenant, size: int | None = None) -> None:
                 review.reviewer.user,
                 "Strong relationships and plan discipline. Next period: protect margin "
                 "and move the lagging KPIs before selling more.",
-                {key: (min(5, (SELF.get(key) or 3)), "") for key in keys},
+                {key: (SELF.get(key, 3), "") for key in keys},
             )

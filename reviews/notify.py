@@ -16,13 +16,23 @@ SUBJECTS = {
 }
 
 
+def leadership(tenant) -> list[str]:
+    """The tenant's leaders, or its admins when it has none: they receive packets and
+    review the reviews that have no reviewer."""
+    people = Membership.objects.for_tenant(tenant).active()
+    for role in (Role.LEADER, Role.ADMIN):
+        emails = sorted(people.filter(role=role).values_list("user__email", flat=True))
+        if emails:
+            return emails
+    return []
+
+
 def recipients(review: PerformanceReview) -> list[str]:
     if review.status != Status.MANAGER_REVIEW:
         return [review.kam.user.email]
     if review.reviewer is not None:
         return [review.reviewer.user.email]
-    leaders = Membership.objects.for_tenant(review.tenant_id).active().filter(role=Role.LEADER)
-    return sorted(leaders.values_list("user__email", flat=True))
+    return leadership(review.tenant_id)
 
 
 def step(review: PerformanceReview, overdue: bool = False) -> None:

@@ -8,8 +8,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kamapp.models import Membership, Role
 from reviews.models import PerformanceReview, ReviewPacket
+from reviews.notify import leadership
 from reviews.scorecard import chart
 
 
@@ -25,16 +25,6 @@ def render_pdf(review: PerformanceReview) -> tuple[bytes, int]:
     stylesheet = CSS(filename=finders.find("css/packet.css"))
     document = HTML(string=html, base_url=settings.SITE_URL).render(stylesheets=[stylesheet])
     return document.write_pdf(), len(document.pages)
-
-
-def leadership(tenant) -> list[str]:
-    """Who receives packets: the tenant's leaders, or its admins when it has none."""
-    people = Membership.objects.for_tenant(tenant).active()
-    for role in (Role.LEADER, Role.ADMIN):
-        emails = sorted(people.filter(role=role).values_list("user__email", flat=True))
-        if emails:
-            return emails
-    return []
 
 
 def send(review: PerformanceReview) -> ReviewPacket:

@@ -57,7 +57,8 @@ def template_for(tenant) -> list[dict]:
     return copy.deepcopy(found.sections if found else DEFAULT)
 
 
-def save_template(tenant, actor, sections: list[dict], before: dict) -> None:
+def save_template(tenant, actor, sections: list[dict]) -> None:
+    before = {c["key"]: c["weight"] for c in criteria(template_for(tenant))}
     ScorecardTemplate.objects.update_or_create(tenant=tenant, defaults={"sections": sections})
     after = {c["key"]: c["weight"] for c in criteria(sections)}
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -34,12 +34,14 @@ def send_packet(tenant_id: int, review_id: int) -> bool:
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def notify_step(tenant_id: int, review_id: int) -> bool:
+def notify_step(tenant_id: int, review_id: int, overdue: bool = False) -> bool:
     """Tell whoever's turn it is (the KAM, the reviewer, or the KAM once finalised) by mail,
-    once per step: the review is claimed for its current step before sending."""
+    once per step, and once more when the step is late: the review is claimed for its
+    current step before sending, so a re-run or a retry sends nothing twice."""
+    stamp = "reminded_status" if overdue else "notified_status"
     with transaction.atomic(), tenant_context(tenant_id):
         review = (
-            PerformanceReview.objects.select_related("cycle", "kam__user", "reviewer__user")
+            PerformanceReview.objects.select_related("cycle__tenant", "kam__user", "reviewer__user")
             .filter(tenant_id=tenant_id, pk=review_id)
             .first()
         )
@@ -47,35 +49,32 @@ def notify_step(tenant_id: int, review_id: int) -> bool:
             return False
         claimed = (
             PerformanceReview.objects.filter(pk=review.pk, status=review.status)
-            .exclude(notified_status=review.status)
-            .update(notified_status=review.status)
+            .exclude(**{stamp: review.status})
+            .update(**{stamp: review.status})
         )
         if not claimed:
             return False
-        notify.step(review)
+        notify.step(review, overdue=overdue)
     return True
 
 
 @shared_task
 def remind_overdue_reviews() -> int:
-    """Beat, daily: one reminder to whoever's turn it is once a step passes its due date."""
-    sent = 0
+    """Beat, daily: a reminder to whoever's turn it is once a step passes its due date."""
+    queued = 0
     today = timezone.localdate()
     for tenant in Tenant.objects.all():
-        with transaction.atomic(), tenant_context(tenant.pk):
-            late = PerformanceReview.objects.for_tenant(tenant).filter(
-                Q(status=Status.SELF_ASSESSMENT, cycle__self_due__lt=today)
-                | Q(status=Status.MANAGER_REVIEW, cycle__review_due__lt=today)
-            )
-            for review in late.exclude(reminded_status=F("status")).select_related(
-                "cycle__tenant", "kam__user", "reviewer__user"
-            ):
-                claimed = (
-                    PerformanceReview.objects.filter(pk=review.pk, status=review.status)
-                    .exclude(reminded_status=review.status)
-                    .update(reminded_status=review.status)
+        with tenant_context(tenant.pk):
+            late = list(
+                PerformanceReview.objects.for_tenant(tenant)
+                .filter(
+                    Q(status=Status.SELF_ASSESSMENT, cycle__self_due__lt=today)
+                    | Q(status=Status.MANAGER_REVIEW, cycle__review_due__lt=today)
                 )
-                if claimed:
-                    notify.step(review, overdue=True)
-                    sent += 1
-    return sent
+                .exclude(reminded_status=F("status"))
+                .values_list("pk", flat=True)
+            )
+        for review_id in late:
+            notify_step.delay(tenant.pk, review_id, overdue=True)
+        queued += len(late)
+    return queued

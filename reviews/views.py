@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
-from reviews.access import get_review, visible_reviews
+from reviews.access import get_review, previous_review, visible_reviews
 from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 from reviews.packet import filename
@@ -63,9 +63,9 @@ def cycle_delete(request: TenantRequest, slug: str, reviewcycle_pk: int) -> Http
     return redirect("review-list", slug=slug)
 
 
-def _forms(request: TenantRequest, review: PerformanceReview, card: dict, data=None) -> dict:
-    """The form the requester may fill at the review's current step (the other is None)."""
-    criteria = scorecard.criteria(card["sections"])
+def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, data=None) -> dict:
+    """The form the requester may fill at the review's current step (the other is None).
+    `criteria` with the KAM's ratings start the reviewer's form from them."""
     forms = {"self_form": None, "manager_form": None}
     if review.status == Status.SELF_ASSESSMENT and can(
         request.membership, "review.self_assess", review
@@ -74,33 +74,26 @@ def _forms(request: TenantRequest, review: PerformanceReview, card: dict, data=N
     elif review.status == Status.MANAGER_REVIEW and can(
         request.membership, "review.manage", review
     ):
-        initial = {f"rating_{c['key']}": c["self_rating"] for c in criteria}
+        initial = {f"rating_{c['key']}": c.get("self_rating") for c in criteria}
         forms["manager_form"] = RatingsForm(data, criteria=criteria, reviewer=True, initial=initial)
     return forms
 
 
 def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
     card = scorecard.for_review(review)
+    criteria = scorecard.criteria(card["sections"])
     context = {
         "review": review,
         "card": card,
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
         "packet": review.packets.defer("pdf").first(),
-        "previous": visible_reviews(request.membership)
-        .filter(
-            kam=review.kam,
-            status=Status.FINALISED,
-            cycle__period_end__lt=review.cycle.period_start,
-        )
-        .select_related("cycle")
-        .order_by("-cycle__period_end")
-        .first(),
+        "previous": previous_review(request.membership, review),
         "may_manage": can(request.membership, "review.manage", review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
         else None,
-        **_forms(request, review, card, data),
+        **_forms(request, review, criteria, data),
     }
     return render(request, "reviews/review_detail.html", context)
 
@@ -115,8 +108,9 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     """The KAM submits the self-assessment, or the reviewer finalises: whichever step the
     review is at and the requester may take."""
     review = get_review(request.membership, performancereview_pk)
-    card = scorecard.for_review(review)
-    forms = _forms(request, review, card, request.POST)
+    # the posted form needs the criteria only; the scorecard is computed once, by the step
+    criteria = scorecard.criteria(scorecard.template_for(review.tenant))
+    forms = _forms(request, review, criteria, request.POST)
     name, form = next(((n, f) for n, f in forms.items() if f is not None), (None, None))
     if form is None:
         raise PermissionDenied
@@ -185,11 +179,9 @@ def packet_download(request: TenantRequest, slug: str, performancereview_pk: int
 @require_permission("reviews.configure")
 @require_http_methods(["GET", "POST"])
 def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
-    sections = scorecard.template_for(request.tenant)
-    before = {c["key"]: c["weight"] for c in scorecard.criteria(sections)}
-    form = ScorecardForm(request.POST or None, sections=sections)
+    form = ScorecardForm(request.POST or None, sections=scorecard.template_for(request.tenant))
     if request.method == "POST" and form.is_valid():
-        scorecard.save_template(request.tenant, request.user, form.weighted(), before)
+        scorecard.save_template(request.tenant, request.user, form.weighted())
         messages.success(request, "Scorecard saved: reviews not yet finalised use it now.")
         return redirect("scorecard-settings", slug=slug)
     return render(request, "reviews/scorecard_settings.html", {"form": form})

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import surveys
-from accounts.models import Contact, KeyAccount, SurveyRequest
+from accounts.models import Contact, KeyAccount
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from reviews import scorecard
@@ -37,7 +37,7 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         **dues,
     )
     kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
-    PerformanceReview.objects.bulk_create(
+    reviews = PerformanceReview.objects.bulk_create(
         PerformanceReview(
             tenant=tenant,
             cycle=cycle,
@@ -46,9 +46,9 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         )
         for kam in kams.select_related("manager")
     )
-    record(tenant, actor, "review_cycle.open", cycle, {"reviews": kams.count()})
-    for review in cycle.reviews.values_list("pk", flat=True):
-        _notify(tenant.pk, review)
+    record(tenant, actor, "review_cycle.open", cycle, {"reviews": len(reviews)})
+    for review in reviews:
+        _notify(tenant.pk, review.pk)
     return cycle
 
 
@@ -132,13 +132,9 @@ def request_customer_feedback(review: PerformanceReview, actor) -> int:
     """A survey to the main contact of each of the KAM's accounts (a decision maker, buyer or
     champion first) that has an email and no survey open. Returns how many were sent."""
     accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
-    busy = SurveyRequest.objects.for_tenant(review.tenant).filter(answered_at=None, revoked_at=None)
     contacts = (
-        Contact.objects.for_tenant(review.tenant)
-        .filter(account__in=accounts)
-        .exclude(email="")
-        .exclude(pk__in=busy.values("contact_id"))
-        .exclude(account__in=busy.values("account_id"))
+        surveys.askable(review.tenant, accounts)
+        .exclude(account__in=surveys.open_requests(review.tenant).values("account_id"))
         .select_related("account__tenant")
         .order_by("account_id", "name")
     )

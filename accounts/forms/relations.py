@@ -1,7 +1,8 @@
 from django import forms
 
+from accounts import surveys
 from accounts.forms.accounts import AccountChildForm, DateInput
-from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction, SurveyRequest
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
 
 
 class ContactForm(AccountChildForm):
@@ -122,14 +123,8 @@ class SurveyRequestForm(forms.Form):
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)
-        open_surveys = SurveyRequest.objects.filter(
-            tenant_id=account.tenant_id, answered_at=None, revoked_at=None
-        )
-        self.fields["contact"].queryset = (
-            Contact.objects.filter(tenant_id=account.tenant_id, account=account)
-            .exclude(email="")
-            .exclude(pk__in=open_surveys.values("contact_id"))
-            .order_by("name")
+        self.fields["contact"].queryset = surveys.askable(account.tenant_id, [account]).order_by(
+            "name"
         )
         self.fields["contact"].label_from_instance = lambda c: f"{c.name} · {c.email}"
 
