@@ -67,6 +67,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class ThrottleEvent(models.Model):
+    """A failed sign-in or a password-reset request, counted by `kamapp.throttle` per email
+    and per client address. Not tenant data: it is counted before anyone is signed in."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN_FAILURE = "sign-in-failure"
+        PASSWORD_RESET = "password-reset"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.CharField(max_length=254)
+    client = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "email", "created_at"], name="throttle_email"),
+            models.Index(fields=["kind", "client", "created_at"], name="throttle_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email} {self.client}"
+
+
 class TenantModel(models.Model):
     """Base of every row that belongs to a tenant.
 

@@ -1,8 +1,10 @@
 import logging
 import smtplib
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 
 from kamapp import invitations
@@ -31,3 +33,16 @@ def send_invitation(self, tenant_id: int, invitation_id: int) -> bool:
         invitations.send(invitation, settings.SITE_URL)
     logger.info("invitation %s sent to %s", invitation_id, invitation.email)
     return True
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_password_reset(email: str) -> None:
+    """Django's reset mail to the active users with this email (none when it is unknown)."""
+    site = urlsplit(settings.SITE_URL)
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(domain_override=site.netloc, use_https=site.scheme == "https")
