@@ -217,6 +217,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "requeue-mail": {
+        "task": "kamapp.tasks.requeue_mail",
+        "schedule": crontab(minute="*/2"),
+    },
     "recalculate-health": {
         "task": "accounts.tasks.recalculate_all",
         "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly
