@@ -46,7 +46,7 @@ def test_a_subject_with_line_breaks_becomes_one_line(org_a, django_capture_on_co
 def test_a_lost_message_is_requeued_and_a_dead_workers_claim_is_not(org_a):
     lost = queue(org_a, "lost")  # no on-commit: the Celery message never left
     crashed = queue(org_a, "crashed")
-    fresh = queue(org_a, "fresh")
+    queue(org_a, "fresh")
     old = timezone.now() - datetime.timedelta(minutes=15)
     OutboundMail.objects.filter(pk__in=[lost.pk, crashed.pk]).update(created_at=old)
     OutboundMail.objects.filter(pk=crashed.pk).update(claimed_at=old, attempts=1)
