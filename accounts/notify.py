@@ -1,12 +1,13 @@
 """The accounts app's mails: new high-risk alerts to their owner, supervisors' daily digests,
-and customer surveys. The tasks claim the rows; these only compose and send."""
+and customer surveys. The callers claim the rows; these compose the mail and queue it in the
+same transaction (`kamapp.outbox`), so the claim and the mail commit together."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import RiskAlert, SurveyRequest
+from kamapp import outbox
 from kamapp.members import team
 from kamapp.models import Membership, Tenant
 
@@ -24,15 +25,16 @@ def new_alerts(tenant: Tenant, alerts: list[RiskAlert]) -> None:
         "tenant": tenant,
         "link": _link("alert-list", tenant.slug),
     }
-    send_mail(
+    outbox.queue(
+        tenant.pk,
+        f"new-alerts:{min(alert.pk for alert in alerts)}",  # an alert is mailed in one batch
+        [user.email],
         f"{len(alerts)} new high-risk alert{'s' if len(alerts) > 1 else ''} on your accounts",
         render_to_string("accounts/email/new_alerts.txt", context),
-        None,
-        [user.email],
     )
 
 
-def digest(tenant: Tenant, supervisor: Membership, alerts: list[RiskAlert]) -> None:
+def digest(tenant: Tenant, supervisor: Membership, alerts: list[RiskAlert], day) -> None:
     """A supervisor's digest of their team's live alerts."""
     context = {
         "user": supervisor.user,
@@ -41,11 +43,12 @@ def digest(tenant: Tenant, supervisor: Membership, alerts: list[RiskAlert]) -> N
         "link": _link("alert-list", tenant.slug),
         "team": team(supervisor),
     }
-    send_mail(
+    outbox.queue(
+        tenant.pk,
+        f"digest:{supervisor.pk}:{day}",
+        [supervisor.user.email],
         f"Your team's open alerts: {len(alerts)}",
         render_to_string("accounts/email/digest.txt", context),
-        None,
-        [supervisor.user.email],
     )
 
 
@@ -58,10 +61,11 @@ def survey(survey: SurveyRequest, reminder: bool = False) -> None:
         "link": _link("survey", survey.token()),
         "reminder": reminder,
     }
-    send_mail(
-        subject=("Reminder: " if reminder else "")
+    outbox.queue(
+        tenant.pk,
+        f"survey:{survey.pk}:{'reminder' if reminder else 'request'}",
+        [survey.email],
+        ("Reminder: " if reminder else "")
         + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
-        message=render_to_string("accounts/email/survey.txt", context),
-        from_email=None,
-        recipient_list=[survey.email],
+        render_to_string("accounts/email/survey.txt", context),
     )

@@ -1,8 +1,8 @@
 """Customer feedback surveys: a signed link mailed to a contact, answered without an account.
 
 The link carries (tenant, request, nonce) signed with Django's signing; it expires
-`SURVEY_MAX_AGE` after the last mail, works once, and a withdrawn request stops it. Mails go
-through Celery tasks that claim the row first, so a retry or a re-run never mails twice.
+`SURVEY_MAX_AGE` after the last mail, works once, and a withdrawn request stops it. Its mails
+are queued with the row (`kamapp.outbox`): a retry or a re-run never mails twice.
 """
 
 from django.conf import settings
@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts import notify
 from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
-from accounts.tasks import send_survey
 from kamapp.audit import record
 from kamapp.rls import tenant_context
 
@@ -27,17 +27,31 @@ def askable(tenant, accounts) -> QuerySet[Contact]:
 
 
 def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
-    """Create the request and mail it once the transaction commits."""
+    """Create the request and queue its mail, sent once the transaction commits."""
     survey = SurveyRequest.objects.create(
         tenant_id=account.tenant_id,
         account=account,
         contact=contact,
         email=contact.email,
         requested_by=actor,
+        sent_at=timezone.now(),
     )
     record(account.tenant, actor, "survey.request", survey, {"email": contact.email})
-    send_survey.delay_on_commit(account.tenant_id, survey.pk)
+    notify.survey(survey)
     return survey
+
+
+def remind(tenant) -> int:
+    """One reminder for each survey left unanswered for a week, claimed by `reminded_at`."""
+    due = SurveyRequest.objects.for_tenant(tenant).due_reminder().select_related("account__tenant")
+    reminded = 0
+    for survey in due:
+        if SurveyRequest.objects.filter(pk=survey.pk, reminded_at=None).update(
+            reminded_at=timezone.now()
+        ):
+            notify.survey(survey, reminder=True)
+            reminded += 1
+    return reminded
 
 
 def withdraw(survey: SurveyRequest, actor) -> None:

@@ -8,9 +8,9 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import notify, recalculation
+from accounts import notify, recalculation, surveys
 from accounts.jobs import Job
-from accounts.models import AlertDigest, KeyAccount, RiskAlert, SurveyRequest
+from accounts.models import AlertDigest, KeyAccount, RiskAlert
 from kamapp.models import Membership, Role, Tenant
 from kamapp.rls import tenant_context
 
@@ -47,7 +47,7 @@ def recalculate_tenant(tenant_id: int, job: str = "") -> int:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def notify_owners(tenant_id: int) -> int:
     """One mail per owner with their new high-severity alerts. An alert is claimed (notified_at
-    set) in the transaction that sends it, so a re-run or a retry sends nothing twice."""
+    set) in the transaction that queues its mail, so a re-run or a retry sends nothing twice."""
     sent = 0
     with tenant_context(tenant_id):
         tenant = Tenant.objects.get(pk=tenant_id)
@@ -85,7 +85,7 @@ def send_all_digests() -> int:
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_digests(tenant_id: int, day: str) -> int:
     """Each supervisor's daily digest of their team's open alerts, at most once a day: the
-    day's digest row is the claim, created in the transaction that sends."""
+    day's digest row is the claim, created in the transaction that queues the mail."""
     sent = 0
     with tenant_context(tenant_id):
         tenant = Tenant.objects.get(pk=tenant_id)
@@ -113,7 +113,7 @@ def send_digests(tenant_id: int, day: str) -> int:
                         alert_count=len(alerts),
                         sent_at=timezone.now(),
                     )
-                    notify.digest(tenant, supervisor, alerts)
+                    notify.digest(tenant, supervisor, alerts, day)
                 sent += 1
             except IntegrityError:  # already sent today
                 continue
@@ -130,32 +130,11 @@ def prune_all_snapshots() -> int:
     return deleted
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def send_survey(tenant_id: int, survey_id: int, reminder: bool = False) -> bool:
-    """Mail a survey (or its one reminder) once: the row is claimed by a conditional update in
-    the transaction that sends, so a failed send rolls the claim back for the retry."""
-    stamp = "reminded_at" if reminder else "sent_at"
-    with tenant_context(tenant_id):
-        claimed = SurveyRequest.objects.filter(
-            tenant_id=tenant_id, pk=survey_id, answered_at=None, revoked_at=None, **{stamp: None}
-        ).update(**{stamp: timezone.now()})
-        if claimed != 1:
-            return False
-        survey = SurveyRequest.objects.select_related("account__tenant").get(pk=survey_id)
-        notify.survey(survey, reminder=reminder)
-    return True
-
-
 @shared_task
 def remind_surveys() -> int:
     """Beat, daily: one reminder for each survey left unanswered for a week."""
-    queued = 0
+    reminded = 0
     for tenant in Tenant.objects.all():
         with tenant_context(tenant.pk):
-            due = list(
-                SurveyRequest.objects.for_tenant(tenant).due_reminder().values_list("pk", flat=True)
-            )
-        for survey_id in due:
-            send_survey.delay(tenant.pk, survey_id, reminder=True)
-        queued += len(due)
-    return queued
+            reminded += surveys.remind(tenant)
+    return reminded

@@ -4,10 +4,10 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kamapp import outbox
 from kamapp.downloads import safe_filename
 from reviews.models import PerformanceReview, ReviewPacket
 from reviews.notify import leadership
@@ -29,6 +29,7 @@ def render_pdf(review: PerformanceReview) -> tuple[bytes, int]:
 
 
 def send(review: PerformanceReview) -> ReviewPacket:
+    """Render the packet and queue its mail with it (`kamapp.outbox`: sent once)."""
     pdf, pages = render_pdf(review)
     packet = ReviewPacket.objects.create(
         tenant_id=review.tenant_id,
@@ -37,17 +38,17 @@ def send(review: PerformanceReview) -> ReviewPacket:
         pages=pages,
         checksum=hashlib.sha256(pdf).hexdigest(),
         recipients=leadership(review.tenant),
+        sent_at=timezone.now(),
     )
     name = review.kam.user.full_name
-    message = EmailMessage(
-        subject=f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
-        body=render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
-        to=packet.recipients,
+    outbox.queue(
+        review.tenant_id,
+        f"packet:{review.pk}",
+        packet.recipients,
+        f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
+        render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
+        attachment=(filename(review), pdf, "application/pdf"),
     )
-    message.attach(filename(review), pdf, "application/pdf")
-    message.send()
-    packet.sent_at = timezone.now()
-    packet.save(update_fields=["sent_at"])
     return packet
 
 

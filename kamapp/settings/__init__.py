@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kamapp.tasks.requeue_mail",
         "schedule": crontab(minute="*/2"),
     },
+    "requeue-packets": {
+        "task": "reviews.tasks.requeue_packets",
+        "schedule": crontab(minute="*/5"),
+    },
     "recalculate-health": {
         "task": "accounts.tasks.recalculate_all",
         "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly

@@ -149,22 +149,27 @@ def test_inbox_scope_filters_and_permissions(client, org_a, demo):
     assert client.get(reverse("dashboard", kwargs={"slug": slug})).context["open_alert_count"]
 
 
-def test_owners_get_one_mail_per_run_and_never_twice(org_a, demo):
+def test_owners_get_one_mail_per_run_and_never_twice(
+    org_a, demo, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     high = RiskAlert.objects.filter(severity="high", status="open")
     owners = {a.owner.user.email for a in high.select_related("owner__user")}
     assert owners
-    notify_owners(org_a.tenant.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_owners(org_a.tenant.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(owners)
     assert all("high-risk" in m.subject for m in mail.outbox)
-    notify_owners(org_a.tenant.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_owners(org_a.tenant.pk)
     assert len(mail.outbox) == len(owners)
 
 
-def test_daily_digest_reaches_each_supervisor_once(org_a, demo):
+def test_daily_digest_reaches_each_supervisor_once(org_a, demo, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     day = timezone.localdate().isoformat()
-    assert send_digests(org_a.tenant.pk, day) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(org_a.tenant.pk, day) == 1
     digest = mail.outbox[0]
     assert digest.to == [org_a.supervisor.user.email]
     assert demo[2].name in digest.body and "plan" in digest.body.lower()
