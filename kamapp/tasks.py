@@ -39,7 +39,7 @@ def deliver_mail(self, tenant_id: int, mail_id: int) -> bool:
         with tenant_context(tenant_id):
             again = outbox.release(mail, error)
         if again:
-            raise self.retry(exc=error, countdown=min(2**mail.attempts * 5, 600)) from error
+            raise self.retry(exc=error, countdown=min(2**mail.attempts * 5, 300)) from error
         logger.error("mail %s failed for good: %s", mail_id, error)
         return False
     with tenant_context(tenant_id):
