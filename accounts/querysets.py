@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from kamapp.members import team
 from kamapp.models import Membership, Role
 from kamapp.querysets import TenantQuerySet
 
@@ -16,8 +17,6 @@ class KeyAccountQuerySet(TenantQuerySet):
             return accounts
         people = [membership.pk]
         if membership.role == Role.SUPERVISOR:
-            from kamapp.members import team
-
             people += list(team(membership).values_list("pk", flat=True))
         return accounts.filter(
             Q(owner_id__in=people) | Q(team_links__membership_id__in=people)

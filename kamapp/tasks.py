@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from kamapp import invitations
+from kamapp import notify
 from kamapp.models import Invitation
 from kamapp.rls import tenant_context
 
@@ -28,6 +28,6 @@ def send_invitation(self, tenant_id: int, invitation_id: int) -> bool:
             return False
         invitation = Invitation.objects.select_related("tenant").get(pk=invitation_id)
         # A failed send raises and rolls the claim back, so the retry finds the row unclaimed.
-        invitations.send(invitation, settings.SITE_URL)
+        notify.invitation_mail(invitation, settings.SITE_URL)
     logger.info("invitation %s sent to %s", invitation_id, invitation.email)
     return True

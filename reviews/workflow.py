@@ -15,6 +15,7 @@ from kamapp.audit import record
 from kamapp.models import Membership, Role
 from reviews import scorecard
 from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
+from reviews.tasks import notify_step, send_packet
 
 Status = PerformanceReview.Status
 KEY_ROLES_FIRST = ["decision_maker", "economic_buyer", "champion"]
@@ -53,8 +54,6 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
 
 
 def _notify(tenant_id: int, review_id: int) -> None:
-    from reviews.tasks import notify_step
-
     notify_step.delay_on_commit(tenant_id, review_id)
 
 
@@ -121,8 +120,6 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     _move(review, Status.MANAGER_REVIEW, status=Status.FINALISED, manager_summary=summary,
           scorecard=frozen, overall=frozen["overall"], finalised_at=timezone.now())  # fmt: skip
     record(review.tenant, actor, "review.finalise", review, {"overall": frozen["overall"]})
-    from reviews.tasks import send_packet
-
     send_packet.delay_on_commit(review.tenant_id, review.pk)
     _notify(review.tenant_id, review.pk)
     return frozen

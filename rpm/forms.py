@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.forms.accounts import DateInput
+from accounts.forms.accounts import DateInput, people
 from accounts.models import Tier
 from kamapp.models import Membership, Role
 from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS, suggest_stage
@@ -82,8 +82,6 @@ class MatrixFilterForm(forms.Form):
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.forms.accounts import people
-
         self.fields["owner"].queryset = people(tenant)
         self.fields["team"].queryset = people(tenant).filter(role=Role.SUPERVISOR)
 
