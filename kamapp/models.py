@@ -169,10 +169,6 @@ class Invitation(SignedLink, TenantModel):
         return self.email
 
     @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-    @property
     def expires_at(self):
         return self.created_at + timezone.timedelta(seconds=settings.INVITATION_MAX_AGE)
 

@@ -3,7 +3,7 @@ from django import forms
 from accounts.forms.accounts import DateInput, people
 from accounts.models import Tier
 from kamapp.models import Membership, Role
-from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS, suggest_stage
+from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS
 from rpm.models import Assessment, Target
 
 
@@ -50,9 +50,6 @@ class AssessmentForm(forms.ModelForm):
             if not cleaned.get("no_fly_reason", "").strip():
                 self.add_error("no_fly_reason", "Explain why the account sits in this cell.")
         return cleaned
-
-    def suggested_stage(self) -> int | None:
-        return suggest_stage(self.cleaned_data.get("evidence", []))
 
 
 class TargetForm(forms.ModelForm):
