@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.querysets import KeyAccountQuerySet
+from accounts.querysets import KeyAccountQuerySet, SurveyRequestQuerySet
 from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, SignedLink, TenantModel, User
 
@@ -379,6 +379,8 @@ class SurveyRequest(SignedLink, AccountChild):
 
     SALT = "kamapp.survey"
     REMIND_AFTER = datetime.timedelta(days=7)
+
+    objects = SurveyRequestQuerySet.as_manager()
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kamapp.downloads import safe_filename
 from reviews.models import PerformanceReview, ReviewPacket
 from reviews.notify import leadership
 from reviews.scorecard import chart
@@ -51,6 +52,4 @@ def send(review: PerformanceReview) -> ReviewPacket:
 
 
 def filename(review: PerformanceReview) -> str:
-    who = "-".join(review.kam.user.full_name.lower().split())
-    cycle = "-".join(review.cycle.name.lower().split())
-    return f"review-{who}-{cycle}.pdf"
+    return safe_filename("review", review.kam.user.full_name, review.cycle.name, extension="pdf")

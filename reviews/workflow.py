@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import surveys
-from accounts.models import Contact, KeyAccount
+from accounts.models import Contact, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from reviews import scorecard
@@ -130,7 +130,9 @@ def request_customer_feedback(review: PerformanceReview, actor) -> int:
     accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
     contacts = (
         surveys.askable(review.tenant, accounts)
-        .exclude(account__in=surveys.open_requests(review.tenant).values("account_id"))
+        .exclude(
+            account__in=SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
+        )
         .select_related("account__tenant")
         .order_by("account_id", "name")
     )

@@ -125,12 +125,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Sign-in throttling: this many failures per email (times the factor per client address)
-# lock sign-in
-# for the window, counted in Redis.
+# Sign-in throttling (kamapp/throttle.py, counted in Postgres): this many failures per email
+# lock that email for the window; past the limit times the factor from one client address,
+# each failure makes the address wait 1, 2, 4 … seconds (at most the cooldown), locking no one.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_FAILURE_CLIENT_FACTOR = env_int("LOGIN_FAILURE_CLIENT_FACTOR", 4)
+LOGIN_CLIENT_COOLDOWN_MAX = env_int("LOGIN_CLIENT_COOLDOWN_MAX", 30)
+# Password-reset mails: this many per email (times the factor per address) in the window.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 60 * 60)
+# Addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 SURVEY_MAX_AGE = 30 * 24 * 60 * 60  # from the last mail (first send or reminder)
 
@@ -211,6 +217,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "requeue-mail": {
+        "task": "kamapp.tasks.requeue_mail",
+        "schedule": crontab(minute="*/2"),
+    },
     "recalculate-health": {
         "task": "accounts.tasks.recalculate_all",
         "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly

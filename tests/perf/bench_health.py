@@ -199,7 +199,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts import health
+    from accounts import health, recalculation
     from accounts.models import KeyAccount
     from kamapp.rls import tenant_context
 
@@ -220,7 +220,7 @@ def main() -> None:
             with connection.execute_wrapper(count):
                 started = time.perf_counter()
                 with tenant_context(tenant.pk):
-                    scored += health.recalculate(tenant)
+                    scored += recalculation.recalculate(tenant)
                 seconds += time.perf_counter() - started
             queries.append(len(executed))
         return scored, seconds, queries
