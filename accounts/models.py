@@ -140,6 +140,9 @@ class Contact(AccountChild):
         USER = "user", "User"
         BLOCKER = "blocker", "Blocker"
 
+    # The roles a healthy relationship reaches, most important first.
+    KEY_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER, BuyingRole.CHAMPION)
+
     class Influence(models.TextChoices):
         HIGH = "high", "High"
         MEDIUM = "medium", "Medium"
@@ -316,6 +319,16 @@ class FinancialPeriod(AccountChild):
     renewal_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
     upsell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
     cross_sell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+
+    AMOUNTS = (
+        "revenue",
+        "cost",
+        "discounts",
+        "absorbed_costs",
+        "renewal_amount",
+        "upsell_amount",
+        "cross_sell_amount",
+    )
 
     class Meta:
         ordering = ["period_start"]

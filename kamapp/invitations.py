@@ -2,11 +2,9 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from kamapp import outbox
+from kamapp import notify
 from kamapp.audit import record
 from kamapp.models import Invitation, Membership, Tenant, User
 from kamapp.rls import tenant_context
@@ -19,15 +17,7 @@ def invite(form, tenant: Tenant, actor: User) -> Invitation:
     invitation.sent_at = timezone.now()  # queued with the row: sent when this commits
     invitation.save()
     record(tenant, actor, "invitation.create", invitation, {"role": invitation.role})
-    link = settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[invitation.token()])
-    context = {"invitation": invitation, "tenant": tenant, "link": link}
-    outbox.queue(
-        tenant.pk,
-        f"invitation:{invitation.pk}",
-        [invitation.email],
-        f"You are invited to {tenant.name} on kamapp",
-        render_to_string("kamapp/email/invitation.txt", context),
-    )
+    notify.invitation(invitation)
     return invitation
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from kamapp.querysets import MembershipQuerySet, TenantQuerySet
+from kamapp.rls import tenant_context
 
 
 def new_invitation_nonce() -> str:
@@ -124,8 +125,6 @@ class SignedLink(models.Model):
         """The row of `rows` a token names, or None when the token is bad, older than
         `max_age` or names no such row. Runs before any tenant context exists, so it sets
         the token's tenant itself."""
-        from kamapp.rls import tenant_context
-
         try:
             tenant_id, pk, nonce = signing.loads(token, salt=cls.SALT, max_age=max_age)
         except (signing.BadSignature, ValueError):
@@ -191,10 +190,6 @@ class Invitation(SignedLink, TenantModel):
 
     def __str__(self) -> str:
         return self.email
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
 
     @property
     def expires_at(self):

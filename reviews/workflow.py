@@ -18,7 +18,6 @@ from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
 from reviews.tasks import send_packet
 
 Status = PerformanceReview.Status
-KEY_ROLES_FIRST = ["decision_maker", "economic_buyer", "champion"]
 
 
 class WrongStep(Exception):
@@ -142,7 +141,7 @@ def request_customer_feedback(review: PerformanceReview, actor) -> int:
         .order_by("account_id", "name")
     )
     best: dict[int, Contact] = {}
-    rank = {role: n for n, role in enumerate(KEY_ROLES_FIRST)}
+    rank = {role: n for n, role in enumerate(Contact.KEY_ROLES)}
     for contact in contacts:
         current = best.get(contact.account_id)
         if current is None or rank.get(contact.buying_role, 9) < rank.get(current.buying_role, 9):

@@ -28,7 +28,7 @@ from kamapp import db
 QUARTER = datetime.timedelta(days=90)
 BEST_DAYS = 30
 MISSING = object()
-AMOUNTS = ["revenue", "cost", "discounts", "absorbed_costs", "upsell_amount", "cross_sell_amount"]
+AMOUNTS = [a for a in FinancialPeriod.AMOUNTS if a != "renewal_amount"]  # what scoring reads
 
 
 # Functions (inputs, account id queryset, today) that add facts to the inputs, set-based; apps

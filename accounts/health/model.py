@@ -1,6 +1,8 @@
 """The health model: its components, the defaults a tenant's settings override, and the hooks
 through which other apps add settings of their own."""
 
+from accounts.models import Contact
+
 MODEL_VERSION = 1
 COMPONENTS = {
     "customer_results": "Customer results",
@@ -23,7 +25,7 @@ DEFAULT_MODEL = {
     "cadence_days": {"strategic": 14, "key": 30, "development": 60},
     "thresholds": {"health_drop": 15, "leakage_pct": 15, "renewal_days": 90},
 }
-KEY_ROLES = {"decision_maker", "economic_buyer", "champion"}
+KEY_ROLES = {role.value for role in Contact.KEY_ROLES}
 
 
 # Functions (tenant, model) that add other apps' settings to the model the rules read.

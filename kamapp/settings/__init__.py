@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from kamapp.devservices import EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL
+from kamapp import embedded
 
 
 def env(name: str, default: str = "") -> str:
@@ -94,13 +94,13 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", EMBEDDED_DATABASE_URL), conn_max_age=env_int("CONN_MAX_AGE", 60)
+        env("DATABASE_URL", embedded.DATABASE_URL), conn_max_age=env_int("CONN_MAX_AGE", 60)
     )
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", EMBEDDED_REDIS_URL)
+REDIS_URL = env("REDIS_URL", embedded.REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
