@@ -2,7 +2,6 @@
 rows and leave the work to the app's modules (`recalculation`, `notify`)."""
 
 import datetime
-import smtplib
 
 from celery import shared_task
 from django.db import IntegrityError, transaction
@@ -13,8 +12,7 @@ from accounts.jobs import Job
 from accounts.models import AlertDigest, KeyAccount, RiskAlert
 from kamapp.models import Membership, Role, Tenant
 from kamapp.rls import tenant_context
-
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+from kamapp.tasks import RETRY
 
 
 @shared_task
@@ -26,7 +24,7 @@ def recalculate_all() -> int:
     return len(ids)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+@shared_task(**RETRY)
 def recalculate_tenant(tenant_id: int, job: str = "") -> int:
     """Recalculate the tenant's health, reporting progress under `job` when someone watches."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
@@ -44,7 +42,7 @@ def recalculate_tenant(tenant_id: int, job: str = "") -> int:
     return count
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def notify_owners(tenant_id: int) -> int:
     """One mail per owner with their new high-severity alerts. An alert is claimed (notified_at
     set) in the transaction that queues its mail, so a re-run or a retry sends nothing twice."""
@@ -82,7 +80,7 @@ def send_all_digests() -> int:
     return len(ids)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def send_digests(tenant_id: int, day: str) -> int:
     """Each supervisor's daily digest of their team's open alerts, at most once a day: the
     day's digest row is the claim, created in the transaction that queues the mail."""

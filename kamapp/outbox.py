@@ -24,7 +24,7 @@ from kamapp.models import OutboundMail
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
+SMTP_TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 MAX_ATTEMPTS = 8
 REQUEUE_AFTER = datetime.timedelta(minutes=3)  # an unclaimed row older than this is re-sent
 LEASE = datetime.timedelta(minutes=10)  # a claim older than this was a dead worker's

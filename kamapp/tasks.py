@@ -1,10 +1,10 @@
 import logging
-import smtplib
 from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.db import InterfaceError, OperationalError
 
 from kamapp import outbox
 from kamapp.models import Tenant
@@ -12,12 +12,14 @@ from kamapp.rls import tenant_context
 
 logger = logging.getLogger(__name__)
 
+# What is worth another try, with backoff: SMTP and network hiccups, and a database that is
+# restarting. Every task of ours is idempotent, so a retry never does the work twice.
+TRANSIENT = (*outbox.SMTP_TRANSIENT, OperationalError, InterfaceError)
+RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max": 240,
+         "max_retries": 6}  # fmt: skip
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    max_retries=5,
-)
+
+@shared_task(**RETRY)
 def send_password_reset(email: str) -> None:
     """Django's reset mail to the active users with this email (none when it is unknown)."""
     site = urlsplit(settings.SITE_URL)
@@ -26,7 +28,12 @@ def send_password_reset(email: str) -> None:
         form.save(domain_override=site.netloc, use_https=site.scheme == "https")
 
 
-@shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=outbox.MAX_ATTEMPTS,
+)
 def deliver_mail(self, tenant_id: int, mail_id: int) -> bool:
     """Hand one queued mail to SMTP, once (see `kamapp.outbox`)."""
     with tenant_context(tenant_id):
@@ -35,7 +42,7 @@ def deliver_mail(self, tenant_id: int, mail_id: int) -> bool:
         return False
     try:
         outbox.send(mail)
-    except outbox.TRANSIENT as error:
+    except outbox.SMTP_TRANSIENT as error:
         with tenant_context(tenant_id):
             again = outbox.release(mail, error)
         if again:

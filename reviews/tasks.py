@@ -1,7 +1,5 @@
 """Celery tasks of the reviews app: thin, idempotent, tenant set for RLS."""
 
-import smtplib
-
 from celery import shared_task
 from django.db import transaction
 from django.db.models import F, Q
@@ -10,14 +8,14 @@ from django.utils import timezone
 from kamapp.models import Tenant
 from kamapp.outbox import REQUEUE_AFTER
 from kamapp.rls import tenant_context
+from kamapp.tasks import RETRY
 from reviews import notify, packet
 from reviews.models import PerformanceReview
 
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 Status = PerformanceReview.Status
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+@shared_task(**RETRY)
 def send_packet(tenant_id: int, review_id: int) -> bool:
     """Render a finalised review's packet once and queue its mail: the review row is locked
     and an existing packet ends it."""
