@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.audit import record
+from kamapp.inputs import header_safe
 from kamapp.rls import tenant_context
 
 
@@ -61,8 +62,10 @@ def mail(survey: SurveyRequest, reminder: bool = False) -> None:
     tenant = survey.account.tenant
     context = {"survey": survey, "tenant": tenant, "link": link, "reminder": reminder}
     send_mail(
-        subject=("Reminder: " if reminder else "")
-        + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
+        subject=header_safe(
+            ("Reminder: " if reminder else "")
+            + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}"
+        ),
         message=render_to_string("accounts/email/survey.txt", context),
         from_email=None,
         recipient_list=[survey.email],
