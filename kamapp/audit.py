@@ -1,8 +1,15 @@
 """The audit trail: every write path calls `record` (or `record_change` for model edits)."""
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import models
 
 from kamapp.models import AuditEvent
+from kamapp.rls import bypass_scope
+
+logger = logging.getLogger(__name__)
 
 
 def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=None) -> AuditEvent:
@@ -18,6 +25,15 @@ def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=No
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=changes,
     )
+
+
+@contextmanager
+def rls_bypass(reason: str, actor=None) -> Iterator[None]:
+    """See every tenant's rows, for migrations and explicit maintenance only; audited."""
+    with bypass_scope():
+        logger.warning("RLS bypass: %s", reason)
+        record(None, actor, "rls.bypass", changes={"reason": reason})
+        yield
 
 
 def diff(before: dict, after: dict) -> dict:

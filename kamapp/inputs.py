@@ -1,6 +1,7 @@
 """What the app accepts as text and dates, in one place: every form inherits `SafeInputs`,
-the CSV import checks its cells with the same validators, mails pass names through
-`header_safe`, and searches drop what `search_text` removes."""
+the CSV import checks its cells with the same validators, and searches drop what
+`search_text` removes. (Names stored before these rules reach mail subjects through
+`kamapp.outbox.header_safe`.)"""
 
 import datetime
 import re
@@ -58,12 +59,6 @@ class SafeInputs:
                 field.validators.append(text_validator(field))
             elif isinstance(field, forms.DateField):
                 field.validators.append(sane_date)
-
-
-def header_safe(text: str) -> str:
-    """`text` fit for a mail header: line breaks and control characters become spaces (for
-    names stored before forms refused them; Django refuses a header with a line break)."""
-    return " ".join(CONTROL_OR_LINE_BREAK.sub(" ", text).split())
 
 
 def search_text(value: str) -> str:

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
@@ -172,8 +173,7 @@ def packet_download(request: TenantRequest, slug: str, performancereview_pk: int
     if packet is None:
         raise Http404("No packet yet.")
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(review)}"'
-    return response
+    return attach(response, filename(review), inline=True)
 
 
 @require_permission("reviews.configure")

@@ -77,7 +77,9 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "rpm/matrix.html", context)
 
 
-def _tab_context(request: TenantRequest, account, form=None, target_form=None) -> dict:
+def tab_context(request: TenantRequest, account: KeyAccount) -> dict:
+    """The account's RPM tab (registered in `rpm.signals`): its path on the matrix, the
+    suggestion, and the forms for members who may edit."""
     history = list(Assessment.objects.filter(account=account).select_related("assessor__user"))
     target = Target.objects.filter(account=account).first() or Target(account=account)
     now = history[0] if history else None
@@ -114,18 +116,15 @@ def _tab_context(request: TenantRequest, account, form=None, target_form=None) -
             marked=rpm.NO_FLY,
             cell=70,
         ),
-        "form": form
-        or (
-            AssessmentForm(
-                initial={
-                    "stage": now.stage if now else 1,
-                    "maturity": now.maturity if now else min(suggested, 3),
-                }
-            )
-            if may_edit
-            else None
-        ),
-        "target_form": target_form or (TargetForm(instance=target) if may_edit else None),
+        "form": AssessmentForm(
+            initial={
+                "stage": now.stage if now else 1,
+                "maturity": now.maturity if now else min(suggested, 3),
+            }
+        )
+        if may_edit
+        else None,
+        "target_form": TargetForm(instance=target) if may_edit else None,
         "stages": rpm.STAGES,
         "maturities": rpm.MATURITIES,
         "level": rpm.levels(request.tenant).get((now.stage, now.maturity)) if now else None,
@@ -156,9 +155,10 @@ def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
             )
             messages.success(request, "Assessment recorded.")
             if htmx_partial(request):
-                return render_tab(request, account, "rpm", _tab_context(request, account))
+                return render_tab(request, account, "rpm")
             return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, account, "rpm", _tab_context(request, account, form))
+        return render_tab(request, account, "rpm", {"form": form})
+    return render_tab(request, account, "rpm")
 
 
 @require_POST
@@ -179,7 +179,7 @@ def account_target(request: TenantRequest, slug: str, keyaccount_pk: int) -> Htt
         )
         messages.success(request, "Target saved.")
         return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, account, "rpm", _tab_context(request, account, target_form=form))
+    return render_tab(request, account, "rpm", {"target_form": form})
 
 
 @require_permission("rpm.configure")

@@ -1,15 +1,13 @@
 """What forms accept: one line of plain text for names, dates in a sane range; and what mails
 do with names stored before these rules."""
 
-import datetime
-
 import pytest
 from django import forms
 from django.core import mail
 from django.urls import reverse
 
 from accounts.models import KeyAccount, SurveyRequest
-from kamapp.inputs import SafeInputs, header_safe
+from kamapp.inputs import SafeInputs
 from reviews.models import ReviewCycle
 from tests.accounts.conftest import make_account, make_contact
 
@@ -76,11 +74,6 @@ def test_a_name_stored_with_a_line_break_does_not_block_its_survey_mail(
     (message,) = mail.outbox
     assert "Globex Bcc: everyone@example.com" in message.subject
     assert SurveyRequest.objects.get(contact=contact).sent_at is not None
-
-
-def test_header_safe():
-    assert header_safe("Q4\r\n  2026\x00 review\t") == "Q4 2026 review"
-    assert header_safe(str(datetime.date(2026, 1, 1))) == "2026-01-01"
 
 
 def test_a_nul_byte_in_a_note_or_a_search_is_no_server_error(client, org_a):
