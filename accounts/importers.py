@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import AccountPlan, AccountStatus, Contact, KeyAccount, Tier
+from kamapp import inputs
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 
@@ -171,10 +171,12 @@ def check_accounts(rows: list[Row], tenant) -> None:
             "contract_value": _decimal(v["contract_value"], errors),
             "currency": (v["currency"] or "EUR").upper(),
             "renewal_date": _date(v["renewal_date"], errors),
-            "website": _url(v["website"], errors),
+            "website": v["website"],
         }
         if len(row.clean["currency"]) != 3:
             errors.append(f"Currency “{v['currency']}” should be a 3-letter code such as EUR.")
+        fields = {k: value for k, value in row.clean.items() if k != "owner"}
+        _check_model(row, KeyAccount(tenant=tenant, **fields))
 
 
 def check_contacts(rows: list[Row], accounts: dict[str, KeyAccount]) -> None:
@@ -197,11 +199,6 @@ def check_contacts(rows: list[Row], accounts: dict[str, KeyAccount]) -> None:
         elif key in in_file:
             errors.append(f"{v['name']} appears twice for this account (also line {in_file[key]}).")
         in_file.setdefault(key, row.line)
-        if v["email"]:
-            try:
-                validate_email(v["email"])
-            except ValidationError:
-                errors.append(f"Email “{v['email']}” is not valid.")
         strength = v["relationship_strength"] or "3"
         if strength not in {"1", "2", "3", "4", "5"}:
             errors.append(f"Relationship strength “{strength}” should be a whole number 1–5.")
@@ -225,12 +222,48 @@ def check_contacts(rows: list[Row], accounts: dict[str, KeyAccount]) -> None:
             ),
             "relationship_strength": int(strength),
         }
+        _check_model(row, Contact(**{k: value for k, value in row.clean.items() if k != "account"}))
     names = {key: True for key in existing} | {key: True for key in in_file}
+    # new contacts only: a loop can run through the file's rows, never through existing ones
+    boss_in_file = {
+        (row.clean["account"].pk, row.values["name"].lower()): row.values["reports_to"].lower()
+        for row in rows
+        if row.clean["account"] and row.values["reports_to"]
+    }
     for row in rows:
         account = row.clean["account"]
         boss = row.values["reports_to"]
         if account and boss and (account.pk, boss.lower()) not in names:
             row.errors.append(f"Reports to “{boss}”: no contact of that name at {account.name}.")
+        elif account and boss and _loops(boss_in_file, account.pk, row.values["name"].lower()):
+            row.errors.append(f"Reports to “{boss}” would make a reporting loop.")
+
+
+def _loops(boss_of: dict[tuple, str], account_id: int, name: str) -> bool:
+    seen, current = set(), boss_of.get((account_id, name))
+    while current is not None and current not in seen:
+        if current == name:
+            return True
+        seen.add(current)
+        current = boss_of.get((account_id, current))
+    return False
+
+
+def _check_model(row: Row, instance: models.Model) -> None:
+    """Check the row's cells as the model and the app's forms would, so that the commit never
+    meets a database error: one line of plain text each, lengths, digits, emails, URLs."""
+    for column, value in row.values.items():
+        try:
+            inputs.single_line(value)
+        except ValidationError as error:
+            row.errors.append(f"{column.replace('_', ' ').capitalize()}: {error.messages[0]}")
+    try:
+        instance.clean_fields(exclude={"tenant", "owner", "account", "reports_to"})
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if getattr(instance, name) not in ("", None):  # blanks are reported above
+                label = instance._meta.get_field(name).verbose_name.capitalize()
+                row.errors.extend(f"{label}: {message}" for message in messages)
 
 
 def _decimal(value: str, errors: list[str]) -> Decimal:
@@ -239,6 +272,9 @@ def _decimal(value: str, errors: list[str]) -> Decimal:
     try:
         number = Decimal(value.replace(",", "").replace(" ", ""))
     except InvalidOperation:
+        errors.append(f"Contract value “{value}” is not a number.")
+        return Decimal(0)
+    if not number.is_finite():
         errors.append(f"Contract value “{value}” is not a number.")
         return Decimal(0)
     if number < 0:
@@ -250,19 +286,14 @@ def _date(value: str, errors: list[str]) -> datetime.date | None:
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        date = datetime.date.fromisoformat(value)
+        inputs.sane_date(date)
+        return date
     except ValueError:
         errors.append(f"Renewal date “{value}” is not a date like 2027-03-31.")
-        return None
-
-
-def _url(value: str, errors: list[str]) -> str:
-    if value:
-        try:
-            URLValidator()(value)
-        except ValidationError:
-            errors.append(f"Website “{value}” is not a full URL (https://…).")
-    return value
+    except ValidationError as error:
+        errors.append(f"Renewal date: {error.messages[0]}")
+    return None
 
 
 @transaction.atomic

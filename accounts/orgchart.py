@@ -13,49 +13,64 @@ NODE_W, NODE_H, GAP_X, GAP_Y = 170, 58, 18, 40
 
 def _forest(contacts: list[Contact]) -> tuple[list[Contact], dict[int, list[Contact]]]:
     ids = {c.pk for c in contacts}
+    looping = _looping({c.pk: c.reports_to_id for c in contacts})
     children: dict[int, list[Contact]] = {}
     roots = []
     for contact in contacts:
         boss = contact.reports_to_id
-        if boss in ids and boss != contact.pk and not _cycles(contact, contacts):
+        if boss in ids and contact.pk not in looping:
             children.setdefault(boss, []).append(contact)
         else:
             roots.append(contact)
     return roots, children
 
 
-def _cycles(contact: Contact, contacts: list[Contact]) -> bool:
-    boss_of = {c.pk: c.reports_to_id for c in contacts}
-    seen, current = set(), contact.pk
-    while current is not None:
-        if current in seen:
-            return True
-        seen.add(current)
-        current = boss_of.get(current)
-    return False
+def _looping(boss_of: dict[int, int | None]) -> set[int]:
+    """Contacts whose chain of bosses runs into a loop (in it or below it): each contact is
+    walked once, so a long chain costs as much as a short one."""
+    looping: set[int] = set()
+    safe: set[int] = set()
+    for start in boss_of:
+        path: list[int] = []
+        current = start
+        while current is not None and current not in looping and current not in safe:
+            if current in path:
+                looping.update(path)
+                break
+            path.append(current)
+            current = boss_of.get(current)
+        else:
+            (looping if current in looping else safe).update(path)
+    return looping
+
+
+def _place(roots: list[Contact], children: dict[int, list[Contact]]) -> tuple[dict, float]:
+    """Each contact's (x, depth): leaves side by side, a boss centred over its reports.
+    Iterative, as a reporting chain can be deeper than Python's recursion limit."""
+    positions: dict[int, tuple[float, int]] = {}
+    next_x = 0.0
+    stack = [(root, 0, False) for root in reversed(roots)]
+    while stack:
+        contact, depth, kids_placed = stack.pop()
+        kids = children.get(contact.pk, [])
+        if not kids:
+            positions[contact.pk] = (next_x, depth)
+            next_x += NODE_W + GAP_X
+        elif kids_placed:
+            x = (positions[kids[0].pk][0] + positions[kids[-1].pk][0]) / 2
+            positions[contact.pk] = (x, depth)
+        else:
+            stack.append((contact, depth, True))
+            stack.extend((kid, depth + 1, False) for kid in reversed(kids))
+    return positions, next_x
 
 
 def org_chart(contacts: list[Contact]) -> SafeString:
     if not contacts:
         return mark_safe("")
     roots, children = _forest(contacts)
-    positions: dict[int, tuple[float, int]] = {}
-    next_x = [0]
-
-    def place(contact: Contact, depth: int) -> float:
-        kids = children.get(contact.pk, [])
-        if kids:
-            xs = [place(kid, depth + 1) for kid in kids]
-            x = (xs[0] + xs[-1]) / 2
-        else:
-            x = next_x[0]
-            next_x[0] += NODE_W + GAP_X
-        positions[contact.pk] = (x, depth)
-        return x
-
-    for root in roots:
-        place(root, 0)
-    width = max(next_x[0] - GAP_X, NODE_W)
+    positions, next_x = _place(roots, children)
+    width = max(next_x - GAP_X, NODE_W)
     height = (max(depth for _, depth in positions.values()) + 1) * (NODE_H + GAP_Y) - GAP_Y
     parts = [
         f'<svg class="chart orgchart" viewBox="-4 -4 {width + 8} {height + 8}" role="img" '

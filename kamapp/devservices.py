@@ -183,8 +183,11 @@ def start_redis() -> bool:
             str(REDIS_DIR / "redis.log"),
             "--save",
             "",
+            # queued Celery messages survive a restart; at most a second of them is lost
             "--appendonly",
-            "no",
+            "yes",
+            "--appendfsync",
+            "everysec",
         ],
         check=True,
     )

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from kamapp import throttle
+from kamapp.inputs import SafeInputs
 from kamapp.models import Invitation, Membership, Role, User
 from kamapp.tasks import send_password_reset
 
@@ -71,7 +72,7 @@ def manager_choices(tenant):
     )
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role", "manager"]
@@ -96,7 +97,7 @@ class InvitationForm(forms.ModelForm):
         return email
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "manager", "title"]

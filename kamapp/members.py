@@ -4,6 +4,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from kamapp.audit import diff, record
+from kamapp.inputs import search_text
 from kamapp.models import Membership, Role, Tenant, User
 from kamapp.policy import can
 
@@ -26,7 +27,7 @@ def listing(tenant: Tenant, query: str = "") -> QuerySet[Membership]:
         .annotate(report_count=Count("reports", filter=Q(reports__is_active=True)))
         .order_by("-is_active", "user__full_name")
     )
-    if query:
+    if query := search_text(query):
         memberships = memberships.filter(
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 
 from accounts.forms.accounts import DateInput
+from kamapp.inputs import SafeInputs
 from kamapp.models import Membership, Role
 from reviews.models import ReviewCycle
 
@@ -10,7 +11,7 @@ RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
     ["Well below", "Below", "Meets", "Above", "Well above"], start=1))]  # fmt: skip
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = ReviewCycle
         fields = ["name", "period_start", "period_end", "self_due", "review_due"]
@@ -56,7 +57,7 @@ class CycleForm(forms.ModelForm):
         return cleaned
 
 
-class RatingsForm(forms.Form):
+class RatingsForm(SafeInputs, forms.Form):
     """A 1–5 rating per criterion (and, for the reviewer, a note), plus a summary."""
 
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
@@ -99,7 +100,7 @@ class RatingsForm(forms.Form):
         }
 
 
-class ScorecardForm(forms.Form):
+class ScorecardForm(SafeInputs, forms.Form):
     """The weight of each section and of each criterion within its section."""
 
     def __init__(self, *args, sections: list[dict], **kwargs):
@@ -141,7 +142,7 @@ class ScorecardForm(forms.Form):
         return self.sections
 
 
-class ReviewerForm(forms.Form):
+class ReviewerForm(SafeInputs, forms.Form):
     reviewer = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Reviewer")
 
     def __init__(self, *args, review, **kwargs):

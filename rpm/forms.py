@@ -2,12 +2,13 @@ from django import forms
 
 from accounts.forms.accounts import DateInput, people
 from accounts.models import Tier
+from kamapp.inputs import SafeInputs
 from kamapp.models import Membership, Role
 from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS
 from rpm.models import Assessment, Target
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(SafeInputs, forms.ModelForm):
     stage = forms.TypedChoiceField(
         coerce=int,
         choices=[(k, f"{k} · {v}") for k, v in STAGES.items()],
@@ -52,7 +53,7 @@ class AssessmentForm(forms.ModelForm):
         return cleaned
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(SafeInputs, forms.ModelForm):
     stage = forms.TypedChoiceField(coerce=int, choices=list(STAGES.items()), label="Target stage")
     maturity = forms.TypedChoiceField(
         coerce=int, choices=list(MATURITIES.items()), label="Target maturity"
@@ -64,7 +65,7 @@ class TargetForm(forms.ModelForm):
         widgets = {"target_date": DateInput()}
 
 
-class MatrixFilterForm(forms.Form):
+class MatrixFilterForm(SafeInputs, forms.Form):
     owner = forms.ModelChoiceField(
         queryset=Membership.objects.none(), required=False, empty_label="Any owner"
     )
@@ -83,7 +84,7 @@ class MatrixFilterForm(forms.Form):
         self.fields["team"].queryset = people(tenant).filter(role=Role.SUPERVISOR)
 
 
-class LevelsForm(forms.Form):
+class LevelsForm(SafeInputs, forms.Form):
     cadence = forms.IntegerField(min_value=7, max_value=365, label="Reassess every (days)")
 
     def __init__(self, *args, levels: dict, cadence: int, **kwargs):

@@ -55,7 +55,7 @@ def _wants_transactions(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
-    """Throttle counters and sessions live in Redis: start every test with none."""
+    """Throttle counters live in Redis: start every test with none."""
     from django.core.cache import cache
 
     cache.clear()

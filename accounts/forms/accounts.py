@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import AccountStatus, AccountTeamMember, Contact, KeyAccount, Tier
 from accounts.portfolio import SORTS
+from kamapp.inputs import SafeInputs
 from kamapp.models import Membership, Role
 
 
@@ -23,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class AccountChildForm(forms.ModelForm):
+class AccountChildForm(SafeInputs, forms.ModelForm):
     """A form for a row of `account`: the row is tied to it and choices are scoped to it."""
 
     def __init__(self, *args, account, **kwargs):
@@ -35,7 +36,7 @@ class AccountChildForm(forms.ModelForm):
                 self.fields[name].queryset = Contact.objects.filter(account=account)
 
 
-class KeyAccountForm(forms.ModelForm):
+class KeyAccountForm(SafeInputs, forms.ModelForm):
     team = forms.ModelMultipleChoiceField(
         queryset=Membership.objects.none(),
         required=False,
@@ -90,7 +91,7 @@ class KeyAccountForm(forms.ModelForm):
         )
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(SafeInputs, forms.Form):
     q = forms.CharField(required=False, label="Search")
     owner = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
     tier = forms.ChoiceField(required=False)

@@ -4,9 +4,10 @@ from django.utils import timezone
 from accounts.alerts import RULES
 from accounts.health import COMPONENTS, DEFAULT_MODEL
 from accounts.models import RiskAlert, Tier
+from kamapp.inputs import SafeInputs
 
 
-class HealthModelForm(forms.Form):
+class HealthModelForm(SafeInputs, forms.Form):
     """The tenant's health model: weights, bands, engagement cadence, alert thresholds."""
 
     healthy = forms.IntegerField(
@@ -73,7 +74,7 @@ class HealthModelForm(forms.Form):
         }
 
 
-class AlertFilterForm(forms.Form):
+class AlertFilterForm(SafeInputs, forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Needs attention"), *RiskAlert.Status.choices]
     )
@@ -88,7 +89,7 @@ class AlertFilterForm(forms.Form):
         self.fields["rule"].choices = [("", "Any rule")] + [(k, t) for k, (t, _) in RULES.items()]
 
 
-class AlertActionForm(forms.Form):
+class AlertActionForm(SafeInputs, forms.Form):
     do = forms.ChoiceField(
         choices=[("acknowledge", "Acknowledge"), ("snooze", "Snooze"), ("resolve", "Resolve")]
     )

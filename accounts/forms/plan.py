@@ -2,9 +2,10 @@ from django import forms
 
 from accounts.forms.accounts import AccountChildForm, DateInput, people
 from accounts.models import KPI, AccountPlan, Action, KPIMeasurement, Objective
+from kamapp.inputs import SafeInputs
 
 
-class AccountPlanForm(forms.ModelForm):
+class AccountPlanForm(SafeInputs, forms.ModelForm):
     note = forms.CharField(
         max_length=300,
         required=False,
@@ -22,7 +23,7 @@ class AccountPlanForm(forms.ModelForm):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SafeInputs, forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Review note")
 
 
@@ -34,7 +35,7 @@ class ObjectiveForm(AccountChildForm):
         labels = {"title": "The customer's goal"}
 
 
-class KPIForm(forms.ModelForm):
+class KPIForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = KPI
         fields = ["name", "unit", "baseline", "target", "direction"]
@@ -53,7 +54,7 @@ class KPIForm(forms.ModelForm):
         return cleaned
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = KPIMeasurement
         fields = ["date", "value", "note"]
@@ -82,5 +83,5 @@ class ActionForm(AccountChildForm):
         self.fields["objective"].empty_label = "The account as a whole"
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(SafeInputs, forms.Form):
     status = forms.ChoiceField(choices=Action.Status.choices)

@@ -3,6 +3,7 @@ from django import forms
 from accounts import surveys
 from accounts.forms.accounts import AccountChildForm, DateInput
 from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
+from kamapp.inputs import SafeInputs
 
 
 class ContactForm(AccountChildForm):
@@ -101,7 +102,7 @@ class FeedbackForm(AccountChildForm):
         return cleaned
 
 
-class SurveyRequestForm(forms.Form):
+class SurveyRequestForm(SafeInputs, forms.Form):
     """Which contact of the account to ask: those with an email and no survey still open."""
 
     contact = forms.ModelChoiceField(
@@ -119,7 +120,7 @@ class SurveyRequestForm(forms.Form):
         self.fields["contact"].label_from_instance = lambda c: f"{c.name} · {c.email}"
 
 
-class SurveyAnswerForm(forms.Form):
+class SurveyAnswerForm(SafeInputs, forms.Form):
     """What a customer answers on the survey page (no account needed)."""
 
     nps = forms.TypedChoiceField(

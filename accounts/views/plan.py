@@ -69,10 +69,13 @@ def account_plan(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpR
 def plan_review(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     account = get_rw_account_for_member(request, keyaccount_pk)
     form = ReviewForm(request.POST)
-    plans.review(account, request.user, form.data.get("note", "")[:300])
-    messages.success(
-        request, f"Plan reviewed. Next review due {account.plan.next_review_due:%d %b %Y}."
-    )
+    if form.is_valid():
+        plans.review(account, request.user, form.cleaned_data["note"])
+        messages.success(
+            request, f"Plan reviewed. Next review due {account.plan.next_review_due:%d %b %Y}."
+        )
+    else:
+        messages.error(request, " ".join(form.errors["note"]))
     if htmx_partial(request):
         return render_tab(request, account, "plan", _plan_context(account))
     return redirect("account-plan", slug=slug, keyaccount_pk=account.pk)

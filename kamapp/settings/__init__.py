@@ -140,7 +140,11 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 SURVEY_MAX_AGE = 30 * 24 * 60 * 60  # from the last mail (first send or reminder)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions live in Postgres so that a Redis outage or restart signs nobody out. Not
+# `cached_db`: Django's RedisCache raises when Redis is down, and a cache that swallowed the
+# errors would miss the delete on sign-out and serve the stale session again once Redis is
+# back. One primary-key read per request is cheap next to the tenant and membership reads.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LANGUAGE_CODE = "en-gb"

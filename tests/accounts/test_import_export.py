@@ -118,3 +118,73 @@ def test_contacts_import_with_reporting_lines(client, org_a):
 def test_kams_cannot_import(client, org_a):
     client.force_login(org_a.kam.user)
     assert client.get(url(org_a, "account-import")).status_code == 403
+
+
+CONTACT_HEADER = "account,name,title,department,email,phone,buying_role,influence,reports_to\n"
+
+
+def preview_then_commit(client, org, text, name="account-import"):
+    """The preview's errors, after checking that committing its content writes nothing when
+    there are any (and never meets a database error)."""
+    preview = upload(client, org, text, name)
+    assert preview.status_code == 200
+    committed = client.post(
+        url(org, name), {"content": preview.context["content"], "action": "commit"}
+    )
+    assert committed.status_code == 200  # still the preview: nothing written
+    return [error for row in preview.context["bad"] for error in row.errors]
+
+
+def test_every_account_cell_is_checked_as_the_form_would_at_preview(client, org_a):
+    client.force_login(org_a.admin.user)
+    kam = org_a.kam.user.email
+    rows = {
+        "name": f"{'N' * 10_000},,key,,{kam},1,EUR,,",
+        "website": f"Web Co,,key,,{kam},1,EUR,,https://example.com/{'w' * 300}",
+        "industry": f"Industry Co,{'i' * 250},key,,{kam},1,EUR,,",
+        "nul": f"Nul\x00 Co,,key,,{kam},1,EUR,,",
+        "line break": f'"Broken\r\nName Co",,key,,{kam},1,EUR,,',
+        "huge": f"Huge Co,,key,,{kam},1e30,EUR,,",
+        "infinity": f"Inf Co,,key,,{kam},Infinity,EUR,,",
+        "nan": f"NaN Co,,key,,{kam},NaN,EUR,,",
+        "far date": f"Far Co,,key,,{kam},1,EUR,9999-12-31,",
+    }
+    for what, row in rows.items():
+        errors = preview_then_commit(client, org_a, HEADER + row + "\n")
+        assert errors, what
+    assert not KeyAccount.objects.filter(tenant=org_a.tenant).exists()
+
+
+def test_every_contact_cell_is_checked_and_reporting_loops_refused(client, org_a):
+    account = make_account(org_a, "Globex")
+    client.force_login(org_a.admin.user)
+    rows = {
+        "name": f"Globex,{'n' * 200},,,,,,,",
+        "phone": f"Globex,Long Phone,,,,{'5' * 60},,,",
+        "nul": "Globex,Nul\x00 Person,,,,,,,",
+        "control": "Globex,Bell\x07 Person,,,,,,,",
+        "loop": "Globex,Ann,,,,,,,Bob\nGlobex,Bob,,,,,,,Ann",
+        "self": "Globex,Cyd,,,,,,,Cyd",
+    }
+    for what, row in rows.items():
+        errors = preview_then_commit(client, org_a, CONTACT_HEADER + row + "\n", "contact-import")
+        assert errors, what
+    assert not Contact.objects.filter(account=account).exists()
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(client, org_a):
+    client.force_login(org_a.admin.user)
+    file = SimpleUploadedFile("import.csv", HEADER.encode() + b"Caf\xe9 Co,,key\n")
+    response = client.post(url(org_a, "account-import"), {"file": file})
+    assert response.status_code == 200
+    assert "not UTF-8" in response.text
+    response = client.post(url(org_a, "account-import"), {"content": "name,owner_email\n\x00,x\n"})
+    assert response.status_code == 200
+
+
+def test_bad_emails_and_websites_are_reported_once(client, org_a):
+    client.force_login(org_a.admin.user)
+    errors = preview_then_commit(
+        client, org_a, HEADER + f"Web Co,,key,,{org_a.kam.user.email},1,EUR,,not-a-url\n"
+    )
+    assert errors == ["Website: Enter a valid URL."]

@@ -21,3 +21,29 @@ def test_org_chart_survives_a_reporting_cycle(account):
     Contact.objects.filter(pk=a.pk).update(reports_to=b)
     svg = org_chart(list(Contact.objects.filter(account=account)))
     assert len(xml.dom.minidom.parseString(svg).getElementsByTagName("rect")) == 2
+
+
+def test_a_long_reporting_chain_renders_on_the_stakeholders_tab(client, org_a, account):
+    boss = None
+    for n in range(980):
+        boss = Contact(tenant=account.tenant, account=account, name=f"C{n}", reports_to=boss)
+        boss.save()
+    client.force_login(org_a.admin.user)
+    url = f"/o/{org_a.tenant.slug}/accounts/{account.pk}/stakeholders/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.text.count('class="node"') == 980
+
+
+def test_the_contact_form_refuses_a_reporting_loop(client, org_a, account):
+    a = make_contact(account, "A")
+    b = make_contact(account, "B", reports_to=a)
+    client.force_login(org_a.admin.user)
+    url = f"/o/{org_a.tenant.slug}/accounts/{account.pk}/stakeholders/{a.pk}/edit/"
+    response = client.post(
+        url, {"name": "A", "influence": "medium", "relationship_strength": 3, "reports_to": b.pk}
+    )
+    assert response.status_code == 200
+    assert "reporting loop" in response.text
+    a.refresh_from_db()
+    assert a.reports_to is None
