@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from kamapp import throttle
 from kamapp.inputs import SafeInputs
 from kamapp.models import Invitation, Membership, Role, User
+from kamapp.queueing import send_on_commit
 from kamapp.tasks import send_password_reset
 
 
@@ -23,7 +24,7 @@ def check_password(request, email: str, password: str) -> User | None:
     return user
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(SafeInputs, AuthenticationForm):
     """Django's sign-in form, with the credentials checked through `check_password`."""
 
     username = forms.EmailField(
@@ -41,7 +42,7 @@ class SignInForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class PasswordResetRequestForm(PasswordResetForm):
+class PasswordResetRequestForm(SafeInputs, PasswordResetForm):
     """Queues the mail (one task whether or not the email is known, so the response takes
     as long either way), at most a few per email and per client address."""
 
@@ -60,7 +61,7 @@ class PasswordResetRequestForm(PasswordResetForm):
         return email
 
     def save(self, *args, **kwargs) -> None:
-        send_password_reset.delay_on_commit(self.cleaned_data["email"])
+        send_on_commit(send_password_reset, self.cleaned_data["email"])
 
 
 def manager_choices(tenant):
@@ -121,7 +122,7 @@ class MembershipForm(SafeInputs, forms.ModelForm):
         return cleaned
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(SafeInputs, forms.Form):
     """New users choose a name and password. Someone who already has an account signs in
     with it here, unless already signed in as that user: the link alone never signs in."""
 

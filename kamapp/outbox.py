@@ -13,7 +13,6 @@ import hashlib
 import logging
 import smtplib
 
-from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from kamapp.models import OutboundMail
+from kamapp.queueing import send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +63,8 @@ def queue(
     )
     if not created:
         return None
-    transaction.on_commit(lambda: _deliver_later(tenant_id, mail.pk))
+    send_on_commit("kamapp.tasks.deliver_mail", tenant_id, mail.pk)  # by name: tasks import us
     return mail
-
-
-def _deliver_later(tenant_id: int, mail_id: int) -> None:
-    # By name: kamapp.tasks imports this module.
-    current_app.signature("kamapp.tasks.deliver_mail", args=(tenant_id, mail_id)).delay()
 
 
 def claim(tenant_id: int, mail_id: int) -> OutboundMail | None:

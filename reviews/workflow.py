@@ -13,6 +13,7 @@ from accounts import surveys
 from accounts.models import Contact, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.models import Membership, Role
+from kamapp.queueing import send_on_commit
 from reviews import notify, scorecard
 from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
 from reviews.tasks import send_packet
@@ -123,7 +124,7 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     _move(review, Status.MANAGER_REVIEW, status=Status.FINALISED, manager_summary=summary,
           scorecard=frozen, overall=frozen["overall"], finalised_at=timezone.now())  # fmt: skip
     record(review.tenant, actor, "review.finalise", review, {"overall": frozen["overall"]})
-    send_packet.delay_on_commit(review.tenant_id, review.pk)
+    send_on_commit(send_packet, review.tenant_id, review.pk)
     _notify(review)
     return frozen
 

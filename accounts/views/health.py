@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +17,7 @@ from kamapp.audit import record
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.policy import can, require_permission
+from kamapp.queueing import send_on_commit
 
 
 @require_GET
@@ -87,7 +87,7 @@ def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpRespo
 
 def _start_job(request: TenantRequest) -> str:
     job = Job.start(request.tenant.pk)
-    transaction.on_commit(lambda: recalculate_tenant.delay(job.tenant_id, job.id))
+    send_on_commit(recalculate_tenant, job.tenant_id, job.id)
     return job.id
 
 

@@ -6,7 +6,6 @@ checks it again."""
 import csv
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -17,6 +16,7 @@ from accounts.tasks import recalculate_tenant
 from kamapp.downloads import csv_response, safe_filename
 from kamapp.http import TenantRequest
 from kamapp.policy import require_permission
+from kamapp.queueing import send_on_commit
 
 
 def _check(request: TenantRequest, kind: str, text: str) -> list[importers.Row]:
@@ -52,7 +52,7 @@ def _import(request: TenantRequest, slug: str, kind: str) -> HttpResponse:
         commit = importers.commit_accounts if kind == "account" else importers.commit_contacts
         count = commit(rows, request.tenant, request.user)
         tenant_id = request.tenant.pk  # new rows change health: rescore after the commit
-        transaction.on_commit(lambda: recalculate_tenant.delay(tenant_id))
+        send_on_commit(recalculate_tenant, tenant_id)
         messages.success(request, f"Imported {count} {kind}{'s' if count != 1 else ''}.")
         return redirect("account-list", slug=slug)
     return render(

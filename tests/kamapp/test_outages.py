@@ -1,12 +1,19 @@
 """What users see while Redis or Postgres is down: real outages, made by pointing the app at
 a closed port for one request."""
 
+import time
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
+from accounts.jobs import Job
+from kamapp import outbox
+from kamapp.celery import app
+from kamapp.rls import tenant_context
 from tests.security.test_cross_tenant import populate
 
 CLOSED_PORT = 1
@@ -62,3 +69,39 @@ def test_signed_in_users_stay_signed_in_while_redis_is_down(client, org_a, redis
         response = client.get(f"/o/{slug}/{page}")
         assert response.status_code == 200, page
     assert Client().get("/login/").status_code == 200
+
+
+def test_the_health_job_page_says_when_progress_cannot_be_read(client, org_a, redis_down):
+    client.force_login(org_a.admin.user)
+    url = reverse("health-job", kwargs={"slug": org_a.tenant.slug, "job": "0" * 32})
+    response = client.get(url)
+    assert response.status_code == 200 and "the task queue is unreachable" in response.text
+
+
+def test_the_health_job_page_notices_a_dead_worker(client, org_a):
+    job = Job.start(org_a.tenant.pk)
+    job.progress("scoring", 10, 100)
+    cache.set(job.key, {**job.state(), "at": time.time() - 3600}, 60)
+    client.force_login(org_a.admin.user)
+    response = client.get(reverse("health-job", kwargs={"slug": org_a.tenant.slug, "job": job.id}))
+    assert "its worker went away" in response.text and "Recalculate again" in response.text
+    assert "hx-trigger" not in response.text  # the page stops polling
+
+
+def test_work_queued_while_the_broker_is_down_keeps_the_row_and_answers(
+    org_a, django_capture_on_commit_callbacks, caplog
+):
+    app.conf.task_always_eager = False
+    broker = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{CLOSED_PORT}/0"
+    app._pool = None  # a new connection pool, to the closed port
+    try:
+        with django_capture_on_commit_callbacks(execute=True), tenant_context(org_a.tenant.pk):
+            queued = outbox.queue(org_a.tenant.pk, "k", ["a@x.test"], "Hi", "Body")
+    finally:
+        app.conf.broker_url = broker
+        app._pool = None
+        app.conf.task_always_eager = True
+    queued.refresh_from_db()
+    assert queued.sent_at is None and queued.claimed_at is None  # the sweep sends it later
+    assert "kamapp.tasks.deliver_mail not queued" in caplog.text
