@@ -22,3 +22,12 @@ class KeyAccountQuerySet(TenantQuerySet):
         return accounts.filter(
             Q(owner_id__in=people) | Q(team_links__membership_id__in=people)
         ).distinct()
+
+
+class RiskAlertQuerySet(TenantQuerySet):
+    def visible_to(self, membership: Membership) -> "RiskAlertQuerySet":
+        """The alerts on the accounts the member sees."""
+        accounts = self.model._meta.get_field("account").related_model.objects
+        return self.for_tenant(membership.tenant).filter(
+            account__in=accounts.visible_to(membership).values("pk")
+        )

@@ -3,16 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
-from reviews.access import get_review, previous_review, visible_reviews
+from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
 from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
-from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
 Status = PerformanceReview.Status
@@ -55,7 +55,7 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
 @require_permission("reviews.open_cycle")
 @require_POST
 def cycle_delete(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
-    cycle = get_object_or_404(ReviewCycle.objects.for_tenant(request.tenant), pk=reviewcycle_pk)
+    cycle = get_cycle(request.membership, reviewcycle_pk)
     if workflow.delete_cycle(cycle, request.user):
         messages.success(request, f"{cycle.name} deleted.")
     else:
@@ -167,12 +167,9 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
 
 @require_permission("reviews.view")
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    review = get_review(request.membership, performancereview_pk)
-    packet = ReviewPacket.objects.filter(tenant=request.tenant, review=review).first()
-    if packet is None:
-        raise Http404("No packet yet.")
+    packet = get_packet(request.membership, performancereview_pk)
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(review)}"'
+    response["Content-Disposition"] = f'inline; filename="{filename(packet.review)}"'
     return response
 
 

@@ -7,17 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import get_account_for_member, get_rw_account_for_member
+from accounts.access import account_access
 from accounts.models import HealthSnapshot, KeyAccount
 from accounts.views.tabs import render_tab
-from kamapp.audit import record
+from kamapp.access import Access
+from kamapp.audit import record, record_change, snapshot
 from kamapp.charts import Dot, matrix
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.policy import can, require_permission
+from kamapp.policy import require_permission
 from rpm import matrix as rpm
 from rpm.forms import AssessmentForm, LevelsForm, MatrixFilterForm, TargetForm
 from rpm.models import Assessment, Target
 
+TARGET_FIELDS = ["stage", "maturity", "target_date"]
 BAND_COLOR = {"healthy": "#059669", "watch": "#d97706", "at_risk": "#dc2626"}
 
 
@@ -77,7 +79,10 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "rpm/matrix.html", context)
 
 
-def _tab_context(request: TenantRequest, account, form=None, target_form=None) -> dict:
+def _tab_context(
+    request: TenantRequest, access: Access[KeyAccount], form=None, target_form=None
+) -> dict:
+    account, may_edit = access.obj, access.may_edit
     history = list(Assessment.objects.filter(account=account).select_related("assessor__user"))
     target = Target.objects.filter(account=account).first() or Target(account=account)
     now = history[0] if history else None
@@ -96,7 +101,6 @@ def _tab_context(request: TenantRequest, account, form=None, target_form=None) -
     suggested = rpm.suggested_maturity(
         KeyAccount.objects.filter(pk=account.pk), request.tenant, timezone.localdate()
     )[account.pk]
-    may_edit = can(request.membership, "account.edit", account)
     for a in history:
         a.statements = [rpm.STATEMENTS[k][1] for k in a.evidence if k in rpm.STATEMENTS]
     return {
@@ -134,10 +138,11 @@ def _tab_context(request: TenantRequest, account, form=None, target_form=None) -
 
 @require_http_methods(["GET", "POST"])
 def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk)
+    account = access.obj
     form = None
     if request.method == "POST":
-        account = get_rw_account_for_member(request, keyaccount_pk)
+        access.editable()
         form = AssessmentForm(request.POST)
         if form.is_valid():
             assessment = form.save(commit=False)
@@ -156,30 +161,26 @@ def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
             )
             messages.success(request, "Assessment recorded.")
             if htmx_partial(request):
-                return render_tab(request, account, "rpm", _tab_context(request, account))
+                return render_tab(request, access, "rpm", _tab_context(request, access))
             return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, account, "rpm", _tab_context(request, account, form))
+    return render_tab(request, access, "rpm", _tab_context(request, access, form))
 
 
 @require_POST
 def account_target(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
     target = Target.objects.filter(account=account).first() or Target(
         tenant=request.tenant, account=account
     )
+    before = None if target._state.adding else snapshot(target, TARGET_FIELDS)
     form = TargetForm(request.POST, instance=target)
     if form.is_valid():
         form.save()
-        record(
-            request.tenant,
-            request.user,
-            "rpm.target",
-            target,
-            {"stage": target.stage, "maturity": target.maturity},
-        )
+        record_change(request.tenant, request.user, "rpm.target", target, before, TARGET_FIELDS)
         messages.success(request, "Target saved.")
         return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, account, "rpm", _tab_context(request, account, target_form=form))
+    return render_tab(request, access, "rpm", _tab_context(request, access, target_form=form))
 
 
 @require_permission("rpm.configure")
@@ -208,7 +209,7 @@ def rpm_settings(request: TenantRequest, slug: str) -> HttpResponse:
 @require_POST
 def suggest_stage(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     """HTMX: the stage the ticked statements support, shown beside the form."""
-    get_rw_account_for_member(request, keyaccount_pk)
+    account_access(request.membership, keyaccount_pk, edit=True)
     stage = rpm.suggest_stage(request.POST.getlist("evidence"))
     return render(
         request, "rpm/partials/suggestion.html", {"stage": stage, "label": rpm.STAGES.get(stage)}
