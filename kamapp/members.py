@@ -5,7 +5,6 @@ from django.db.models import Count, Q, QuerySet
 
 from kamapp.audit import record, record_change
 from kamapp.models import Membership, Role, Tenant, User
-from kamapp.policy import can
 
 EDITABLE = ["role", "manager_id", "title"]
 
@@ -62,10 +61,6 @@ def summary(tenant: Tenant, membership: Membership) -> dict:
         "team": list(team(membership)) if membership.role == Role.SUPERVISOR else [],
         "manager": membership.manager.user if membership.manager_id else None,
     }
-
-
-def may_manage(request) -> bool:
-    return can(request.membership, "members.manage")
 
 
 def update(form, actor: User) -> Membership:

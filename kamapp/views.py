@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,17 +37,14 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_permission("members.view")
+@require_permission("members.view", post="members.manage")
 @require_http_methods(["GET", "POST"])
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None, tenant=request.tenant)
-    if request.method == "POST":
-        if not members.may_manage(request):
-            raise PermissionDenied
-        if form.is_valid():
-            invitation = invitations.invite(form, request.tenant, request.user)
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("member-list", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        invitation = invitations.invite(form, request.tenant, request.user)
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+        return redirect("member-list", slug=slug)
     context = {
         "memberships": members.listing(request.tenant, request.GET.get("q", "")),
         "invitations": pending_invitations(request.tenant).select_related("invited_by"),
@@ -93,6 +89,7 @@ def invitation_revoke(request: TenantRequest, slug: str, invitation_pk: int) -> 
 
 
 @require_permission("audit.view")
+@require_GET
 def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
     events = AuditEvent.objects.for_tenant(request.tenant).select_related("actor")
     page = members.paginate(request, events, per_page=50)

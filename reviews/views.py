@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
@@ -18,14 +18,12 @@ from reviews.packet import filename
 Status = PerformanceReview.Status
 
 
-@require_permission("reviews.view")
+@require_permission("reviews.view", post="reviews.open_cycle")
 @require_http_methods(["GET", "POST"])
 def review_list(request: TenantRequest, slug: str) -> HttpResponse:
     may_open = can(request.membership, "reviews.open_cycle")
     form = CycleForm(tenant=request.tenant) if may_open else None
     if request.method == "POST":
-        if not may_open:
-            raise PermissionDenied
         form = CycleForm(request.POST, tenant=request.tenant)
         if form.is_valid():
             cycle = workflow.open_cycle(request.tenant, request.user, **form.cleaned_data)
@@ -99,6 +97,7 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
 
 
 @require_permission("reviews.view")
+@require_GET
 def review_detail(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
     return _page(request, get_review(request.membership, performancereview_pk))
 
@@ -166,6 +165,7 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
 
 
 @require_permission("reviews.view")
+@require_GET
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
     packet = get_packet(request.membership, performancereview_pk)
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")

@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import account_access
 from accounts.models import HealthSnapshot, KeyAccount
@@ -34,6 +34,7 @@ def _accounts(request: TenantRequest, data: dict):
 
 
 @require_permission("rpm.view")
+@require_GET
 def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     form = MatrixFilterForm(request.GET, tenant=request.tenant)
     data = form.cleaned_data if form.is_valid() else {}

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import importers, portfolio
 from accounts.access import account_access
@@ -39,6 +39,7 @@ def _filtered(request: TenantRequest):
 
 
 @require_permission("account.view")
+@require_GET
 def account_list(request: TenantRequest, slug: str) -> HttpResponse:
     form, accounts = _filtered(request)
     page = paginate(request, accounts, per_page=25)
@@ -53,6 +54,7 @@ def account_list(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 @require_permission("account.view")
+@require_GET
 def account_export(request: TenantRequest, slug: str) -> HttpResponse:
     _, accounts = _filtered(request)
     rows = [importers.ACCOUNT_COLUMNS, *(importers.account_row(a) for a in accounts)]

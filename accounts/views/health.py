@@ -88,6 +88,7 @@ def account_health(request: TenantRequest, slug: str, keyaccount_pk: int) -> Htt
 
 
 @require_permission("account.view")
+@require_GET
 def alert_list(request: TenantRequest, slug: str) -> HttpResponse:
     form = AlertFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
