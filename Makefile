@@ -21,7 +21,7 @@ help:
 	@echo "make test   - the whole test suite"
 	@echo "make bench  - benchmarks"
 	@echo "make stop   - stop the embedded Postgres and Redis"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, import-linter's layer contract"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python >= 3.12 found (Django 6 needs it). Install one, e.g. 'pyenv install 3.12', or set PYTHON=/path/to/python3.12." >&2; exit 1; fi
@@ -60,6 +60,7 @@ stop:
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean: stop
 	rm -rf .data

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import health
+from accounts import health, metrics
 from accounts.models import RiskAlert
 from kamapp import db
 from kamapp.audit import record
@@ -108,7 +108,7 @@ def health_drop(i, h, model, today):
 
 @rule("renewal_risk", "Renewal at risk")
 def renewal_risk(i, h, model, today):
-    days = (i.renewal_date - today).days if i.renewal_date else None
+    days = metrics.days_until(i.renewal_date, today)
     window = model["thresholds"]["renewal_days"]
     if days is None or not 0 <= days <= window or h.band != "at_risk":
         return None

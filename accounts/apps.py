@@ -17,8 +17,8 @@ class AccountsConfig(AppConfig):
     def after_seed_demo(self, tenant, size: int | None = None) -> None:
         """A calculation now, so scores and alerts show at once; the full demo (no `size`, as
         `seed_demo` makes it) first gets weeks of past snapshots for its trend lines."""
-        from accounts import demo, health
+        from accounts import demo, recalculation
 
         if size is None:
             demo.health_history(tenant)
-        health.recalculate(tenant)
+        recalculation.recalculate(tenant)

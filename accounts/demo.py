@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts import health, metrics
+from accounts import health, metrics, recalculation
 from accounts.models import (
     KPI,
     AccountPlan,
@@ -222,7 +222,7 @@ def health_history(tenant: Tenant, weeks: int = 12) -> None:
         day = timezone.localdate(at)
         inputs = health.gather(tenant, today=day)
         verdicts = {pk: health.score(item, model, day) for pk, item in inputs.items()}
-        health.write_snapshots(tenant, inputs, verdicts, at=at)
+        recalculation.write_snapshots(tenant, inputs, verdicts, at=at)
 
 
 def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:

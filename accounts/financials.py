@@ -6,16 +6,6 @@ from accounts import metrics
 from accounts.models import FinancialPeriod, KeyAccount
 from kamapp.charts import Series, line_chart
 
-AMOUNTS = [
-    "revenue",
-    "cost",
-    "discounts",
-    "absorbed_costs",
-    "renewal_amount",
-    "upsell_amount",
-    "cross_sell_amount",
-]
-
 
 def label(period: FinancialPeriod) -> str:
     if period.kind == FinancialPeriod.Kind.QUARTER:
@@ -33,7 +23,10 @@ def table(account: KeyAccount) -> dict:
         period.margin_pct = metrics.margin_pct(
             period.revenue, period.cost, period.discounts, period.absorbed_costs
         )
-    totals = {name: sum((getattr(p, name) for p in periods), Decimal(0)) for name in AMOUNTS}
+    totals = {
+        name: sum((getattr(p, name) for p in periods), Decimal(0))
+        for name in FinancialPeriod.AMOUNTS
+    }
     totals["margin"] = metrics.margin(
         totals["revenue"], totals["cost"], totals["discounts"], totals["absorbed_costs"]
     )

@@ -292,11 +292,10 @@ def commit_contacts(rows: list[Row], tenant, actor) -> int:
     return len(contacts)
 
 
-def error_report(rows: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["line", "error", *rows[0].values.keys()] if rows else ["line", "error"])
-    for row in rows:
-        for error in row.errors:
-            writer.writerow([row.line, error, *row.values.values()])
-    return out.getvalue()
+def error_report(rows: list[Row]) -> list[list]:
+    """The rows with errors, a line per error, for a CSV to fix and upload again."""
+    header = ["line", "error", *rows[0].values.keys()] if rows else ["line", "error"]
+    return [
+        header,
+        *([row.line, error, *row.values.values()] for row in rows for error in row.errors),
+    ]

@@ -55,6 +55,11 @@ def review_days(tenant_settings: dict, tier: str) -> int:
     return int(cadence)
 
 
+def days_until(day: datetime.date | None, today: datetime.date) -> int | None:
+    """Days from today to `day`, negative once it is past; None without a date ("renews in")."""
+    return (day - today).days if day else None
+
+
 def is_stale(next_review_due, today: datetime.date) -> bool:
     """A plan never reviewed, or past its review date, is stale."""
     return next_review_due is None or next_review_due < today

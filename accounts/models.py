@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.querysets import KeyAccountQuerySet, RiskAlertQuerySet
+from accounts.querysets import KeyAccountQuerySet, RiskAlertQuerySet, SurveyRequestQuerySet
 from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, SignedLink, TenantModel, User
 
@@ -139,6 +139,9 @@ class Contact(AccountChild):
         CHAMPION = "champion", "Champion"
         USER = "user", "User"
         BLOCKER = "blocker", "Blocker"
+
+    # The roles a healthy relationship reaches, most important first.
+    KEY_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER, BuyingRole.CHAMPION)
 
     class Influence(models.TextChoices):
         HIGH = "high", "High"
@@ -317,6 +320,16 @@ class FinancialPeriod(AccountChild):
     upsell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
     cross_sell_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
 
+    AMOUNTS = (
+        "revenue",
+        "cost",
+        "discounts",
+        "absorbed_costs",
+        "renewal_amount",
+        "upsell_amount",
+        "cross_sell_amount",
+    )
+
     class Meta:
         ordering = ["period_start"]
         constraints = [
@@ -366,6 +379,8 @@ class SurveyRequest(SignedLink, AccountChild):
 
     SALT = "kamapp.survey"
     REMIND_AFTER = datetime.timedelta(days=7)
+
+    objects = SurveyRequestQuerySet.as_manager()
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"

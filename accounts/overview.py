@@ -34,5 +34,5 @@ def overview(account: KeyAccount) -> dict:
         "last_contact": last,
         "days_since_contact": (today - last).days if last else None,
         "plan_stale": metrics.is_stale(plan.next_review_due, today),
-        "renews_in": (account.renewal_date - today).days if account.renewal_date else None,
+        "renews_in": metrics.days_until(account.renewal_date, today),
     }

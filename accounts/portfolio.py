@@ -78,7 +78,7 @@ def decorate(account: KeyAccount, today: datetime.date) -> KeyAccount:
     account.days_since_contact = (
         (today - account.last_contact).days if account.last_contact else None
     )
-    account.renews_in = (account.renewal_date - today).days if account.renewal_date else None
+    account.renews_in = metrics.days_until(account.renewal_date, today)
     return account
 
 

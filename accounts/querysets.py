@@ -1,5 +1,10 @@
-from django.db.models import Q
+import datetime
 
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from kamapp.members import team
 from kamapp.models import Membership, Role
 from kamapp.querysets import TenantQuerySet
 
@@ -16,8 +21,6 @@ class KeyAccountQuerySet(TenantQuerySet):
             return accounts
         people = [membership.pk]
         if membership.role == Role.SUPERVISOR:
-            from kamapp.members import team
-
             people += list(team(membership).values_list("pk", flat=True))
         return accounts.filter(
             Q(owner_id__in=people) | Q(team_links__membership_id__in=people)
@@ -30,4 +33,19 @@ class RiskAlertQuerySet(TenantQuerySet):
         accounts = self.model._meta.get_field("account").related_model.objects
         return self.for_tenant(membership.tenant).filter(
             account__in=accounts.visible_to(membership).values("pk")
+        )
+
+
+class SurveyRequestQuerySet(TenantQuerySet):
+    def open(self) -> "SurveyRequestQuerySet":
+        """Not yet answered or withdrawn (one per contact at most)."""
+        return self.filter(answered_at=None, revoked_at=None)
+
+    def due_reminder(self) -> "SurveyRequestQuerySet":
+        """Open, mailed at least a week ago (`REMIND_AFTER`), unexpired and not yet reminded."""
+        now = timezone.now()
+        return self.open().filter(
+            sent_at__lte=now - self.model.REMIND_AFTER,
+            sent_at__gt=now - datetime.timedelta(seconds=settings.SURVEY_MAX_AGE),
+            reminded_at=None,
         )

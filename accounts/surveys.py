@@ -1,28 +1,19 @@
 """Customer feedback surveys: a signed link mailed to a contact, answered without an account.
 
 The link carries (tenant, request, nonce) signed with Django's signing; it expires
-`SURVEY_MAX_AGE` after the last mail, works once, and a withdrawn request stops it. Mails go
-through Celery tasks that claim the row first, so a retry or a re-run never mails twice.
+`SURVEY_MAX_AGE` after the last mail, works once, and a withdrawn request stops it. Its mails
+are queued with the row (`kamapp.outbox`): a retry or a re-run never mails twice.
 """
 
-import datetime
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts import notify
 from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.rls import tenant_context
-
-
-def open_requests(tenant) -> QuerySet[SurveyRequest]:
-    """Requests not yet answered or withdrawn (one per contact at most)."""
-    return SurveyRequest.objects.for_tenant(tenant).filter(answered_at=None, revoked_at=None)
 
 
 def askable(tenant, accounts) -> QuerySet[Contact]:
@@ -31,42 +22,41 @@ def askable(tenant, accounts) -> QuerySet[Contact]:
         Contact.objects.for_tenant(tenant)
         .filter(account__in=accounts)
         .exclude(email="")
-        .exclude(pk__in=open_requests(tenant).values("contact_id"))
+        .exclude(pk__in=SurveyRequest.objects.for_tenant(tenant).open().values("contact_id"))
     )
 
 
 def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
-    """Create the request and mail it once the transaction commits."""
-    from accounts.tasks import send_survey
-
+    """Create the request and queue its mail, sent once the transaction commits."""
     survey = SurveyRequest.objects.create(
         tenant_id=account.tenant_id,
         account=account,
         contact=contact,
         email=contact.email,
         requested_by=actor,
+        sent_at=timezone.now(),
     )
     record(account.tenant, actor, "survey.request", survey, {"email": contact.email})
-    send_survey.delay_on_commit(account.tenant_id, survey.pk)
+    notify.survey(survey)
     return survey
+
+
+def remind(tenant) -> int:
+    """One reminder for each survey left unanswered for a week, claimed by `reminded_at`."""
+    due = SurveyRequest.objects.for_tenant(tenant).due_reminder().select_related("account__tenant")
+    reminded = 0
+    for survey in due:
+        if SurveyRequest.objects.filter(pk=survey.pk, reminded_at=None).update(
+            reminded_at=timezone.now()
+        ):
+            notify.survey(survey, reminder=True)
+            reminded += 1
+    return reminded
 
 
 def withdraw(survey: SurveyRequest, actor) -> None:
     SurveyRequest.objects.filter(pk=survey.pk, answered_at=None).update(revoked_at=timezone.now())
     record(survey.account.tenant, actor, "survey.withdraw", survey, {"email": survey.email})
-
-
-def mail(survey: SurveyRequest, reminder: bool = False) -> None:
-    link = settings.SITE_URL.rstrip("/") + reverse("survey", args=[survey.token()])
-    tenant = survey.account.tenant
-    context = {"survey": survey, "tenant": tenant, "link": link, "reminder": reminder}
-    send_mail(
-        subject=("Reminder: " if reminder else "")
-        + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
-        message=render_to_string("accounts/email/survey.txt", context),
-        from_email=None,
-        recipient_list=[survey.email],
-    )
 
 
 def resolve(token: str) -> SurveyRequest | None:
@@ -110,17 +100,3 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             {"nps": nps, "csat": csat, "email": survey.email},
         )
     return True
-
-
-def due_reminders(tenant) -> list[int]:
-    """Requests mailed at least a week ago, unanswered, unexpired and not yet reminded."""
-    now = timezone.now()
-    return list(
-        open_requests(tenant)
-        .filter(
-            sent_at__lte=now - SurveyRequest.REMIND_AFTER,
-            sent_at__gt=now - datetime.timedelta(seconds=settings.SURVEY_MAX_AGE),
-            reminded_at=None,
-        )
-        .values_list("pk", flat=True)
-    )

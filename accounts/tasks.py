@@ -1,31 +1,20 @@
-"""Celery tasks: thin, idempotent wrappers that take ids and set the tenant for RLS."""
+"""Celery tasks: thin, idempotent wrappers that take ids, set the tenant for RLS, claim their
+rows and leave the work to the app's modules (`recalculation`, `notify`)."""
 
 import datetime
-import logging
 import smtplib
 
 from celery import shared_task
-from django.conf import settings
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts import health, surveys
-from accounts.models import AlertDigest, KeyAccount, RiskAlert, SurveyRequest
-from kamapp.members import team
+from accounts import notify, recalculation, surveys
+from accounts.jobs import Job
+from accounts.models import AlertDigest, RiskAlert
 from kamapp.models import Membership, Role, Tenant
 from kamapp.rls import tenant_context
 
-logger = logging.getLogger(__name__)
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
-JOB_TTL = 60 * 60
-
-
-def job_key(tenant_id: int, job: str) -> str:
-    return f"health-job:{tenant_id}:{job}"
 
 
 @shared_task
@@ -39,62 +28,40 @@ def recalculate_all() -> int:
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def recalculate_tenant(tenant_id: int, job: str = "") -> int:
+    """Recalculate the tenant's health, reporting progress under `job` when someone watches."""
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return 0
-
-    def progress(step: str, done: int, total: int) -> None:
-        if job:
-            state = {"state": "running", "step": step, "done": done, "total": total}
-            cache.set(job_key(tenant_id, job), state, JOB_TTL)
-
+    watched = Job(tenant_id, job)
     try:
         with tenant_context(tenant_id):
-            count = health.recalculate(tenant, progress)
+            count = recalculation.recalculate(tenant, watched.progress)
     except Exception:
-        if job:
-            cache.set(job_key(tenant_id, job), {"state": "failed"}, JOB_TTL)
+        watched.set(state="failed")
         raise
-    if job:
-        cache.set(
-            job_key(tenant_id, job), {"state": "done", "done": count, "total": count}, JOB_TTL
-        )
+    watched.set(state="done", done=count, total=count)
     notify_owners.delay(tenant_id)
     return count
-
-
-def _alerts_url(tenant) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("alert-list", kwargs={"slug": tenant.slug})
 
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def notify_owners(tenant_id: int) -> int:
     """One mail per owner with their new high-severity alerts. An alert is claimed (notified_at
-    set) in the transaction that sends it, so a re-run or a retry sends nothing twice."""
+    set) in the transaction that queues its mail, so a re-run or a retry sends nothing twice."""
     sent = 0
     with tenant_context(tenant_id):
         tenant = Tenant.objects.get(pk=tenant_id)
-        owners = set(
-            RiskAlert.objects.for_tenant(tenant)
-            .filter(
-                severity=RiskAlert.Severity.HIGH,
-                status=RiskAlert.Status.OPEN,
-                notified_at=None,
-                owner__isnull=False,
-            )
-            .values_list("owner_id", flat=True)
+        unnotified = RiskAlert.objects.for_tenant(tenant).filter(
+            severity=RiskAlert.Severity.HIGH,
+            status=RiskAlert.Status.OPEN,
+            notified_at=None,
+            owner__isnull=False,
         )
-        for owner_id in owners:
+        for owner_id in set(unnotified.values_list("owner_id", flat=True)):
             with transaction.atomic():
                 alerts = list(
-                    RiskAlert.objects.select_for_update(skip_locked=True, of=("self",))
-                    .filter(
-                        tenant=tenant,
-                        owner_id=owner_id,
-                        notified_at=None,
-                        severity=RiskAlert.Severity.HIGH,
-                        status=RiskAlert.Status.OPEN,
-                    )
+                    unnotified.filter(owner_id=owner_id)
+                    .select_for_update(skip_locked=True, of=("self",))
                     .select_related("account", "owner__user")
                 )
                 if not alerts:
@@ -102,20 +69,7 @@ def notify_owners(tenant_id: int) -> int:
                 RiskAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(
                     notified_at=timezone.now()
                 )
-                user = alerts[0].owner.user
-                context = {
-                    "user": user,
-                    "alerts": alerts,
-                    "tenant": tenant,
-                    "link": _alerts_url(tenant),
-                }
-                send_mail(
-                    f"{len(alerts)} new high-risk alert{'s' if len(alerts) > 1 else ''} "
-                    f"on your accounts",
-                    render_to_string("accounts/email/new_alerts.txt", context),
-                    None,
-                    [user.email],
-                )
+                notify.new_alerts(tenant, alerts)
                 sent += 1
     return sent
 
@@ -130,7 +84,8 @@ def send_all_digests() -> int:
 
 @shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
 def send_digests(tenant_id: int, day: str) -> int:
-    """Each supervisor's daily digest of their team's open alerts, at most once a day."""
+    """Each supervisor's daily digest of their team's open alerts, at most once a day: the
+    day's digest row is the claim, created in the transaction that queues the mail."""
     sent = 0
     with tenant_context(tenant_id):
         tenant = Tenant.objects.get(pk=tenant_id)
@@ -141,9 +96,9 @@ def send_digests(tenant_id: int, day: str) -> int:
             .select_related("user")
         )
         for supervisor in supervisors:
-            accounts = KeyAccount.objects.visible_to(supervisor).values("pk")
             alerts = list(
-                RiskAlert.objects.filter(account__in=accounts, status__in=RiskAlert.LIVE)
+                RiskAlert.objects.visible_to(supervisor)
+                .filter(status__in=RiskAlert.LIVE)
                 .select_related("account", "owner__user")
                 .order_by("severity", "account__name")
             )
@@ -158,19 +113,7 @@ def send_digests(tenant_id: int, day: str) -> int:
                         alert_count=len(alerts),
                         sent_at=timezone.now(),
                     )
-                    context = {
-                        "user": supervisor.user,
-                        "alerts": alerts,
-                        "tenant": tenant,
-                        "link": _alerts_url(tenant),
-                        "team": team(supervisor),
-                    }
-                    send_mail(
-                        f"Your team's open alerts: {len(alerts)}",
-                        render_to_string("accounts/email/digest.txt", context),
-                        None,
-                        [supervisor.user.email],
-                    )
+                    notify.digest(tenant, supervisor, alerts, day)
                 sent += 1
             except IntegrityError:  # already sent today
                 continue
@@ -183,34 +126,15 @@ def prune_all_snapshots() -> int:
     deleted = 0
     for tenant in Tenant.objects.all():
         with tenant_context(tenant.pk):
-            deleted += health.prune_snapshots(tenant)
+            deleted += recalculation.prune_snapshots(tenant)
     return deleted
-
-
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
-def send_survey(tenant_id: int, survey_id: int, reminder: bool = False) -> bool:
-    """Mail a survey (or its one reminder) once: the row is claimed by a conditional update in
-    the transaction that sends, so a failed send rolls the claim back for the retry."""
-    stamp = "reminded_at" if reminder else "sent_at"
-    with tenant_context(tenant_id):
-        claimed = SurveyRequest.objects.filter(
-            tenant_id=tenant_id, pk=survey_id, answered_at=None, revoked_at=None, **{stamp: None}
-        ).update(**{stamp: timezone.now()})
-        if claimed != 1:
-            return False
-        survey = SurveyRequest.objects.select_related("account__tenant").get(pk=survey_id)
-        surveys.mail(survey, reminder=reminder)
-    return True
 
 
 @shared_task
 def remind_surveys() -> int:
     """Beat, daily: one reminder for each survey left unanswered for a week."""
-    queued = 0
+    reminded = 0
     for tenant in Tenant.objects.all():
         with tenant_context(tenant.pk):
-            due = surveys.due_reminders(tenant)
-        for survey_id in due:
-            send_survey.delay(tenant.pk, survey_id, reminder=True)
-        queued += len(due)
-    return queued
+            reminded += surveys.remind(tenant)
+    return reminded

@@ -1,11 +1,16 @@
 """The audit trail: every write path calls `record`, or `record_change` for an edit."""
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import models
 from django.forms.models import model_to_dict
 
 from kamapp.models import AuditEvent
+from kamapp.rls import bypass_scope
+
+logger = logging.getLogger(__name__)
 
 
 def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=None) -> AuditEvent:
@@ -53,6 +58,15 @@ def record_change(
     found = changes(before, obj, fields)
     record(tenant, actor, verb, obj, found)
     return found
+
+
+@contextmanager
+def rls_bypass(reason: str, actor=None) -> Iterator[None]:
+    """See every tenant's rows, for migrations and explicit maintenance only; audited."""
+    with bypass_scope():
+        logger.warning("RLS bypass: %s", reason)
+        record(None, actor, "rls.bypass", changes={"reason": reason})
+        yield
 
 
 def diff(before: dict, after: dict) -> dict:

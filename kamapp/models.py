@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from kamapp.querysets import MembershipQuerySet, TenantQuerySet
+from kamapp.rls import tenant_context
 
 
 def new_invitation_nonce() -> str:
@@ -67,6 +68,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class ThrottleEvent(models.Model):
+    """A failed sign-in or a password-reset request, counted by `kamapp.throttle` per email
+    and per client address. Not tenant data: it is counted before anyone is signed in."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN_FAILURE = "sign-in-failure"
+        PASSWORD_RESET = "password-reset"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.CharField(max_length=254)
+    client = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "email", "created_at"], name="throttle_email"),
+            models.Index(fields=["kind", "client", "created_at"], name="throttle_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.email} {self.client}"
+
+
 class TenantModel(models.Model):
     """Base of every row that belongs to a tenant.
 
@@ -101,8 +125,6 @@ class SignedLink(models.Model):
         """The row of `rows` a token names, or None when the token is bad, older than
         `max_age` or names no such row. Runs before any tenant context exists, so it sets
         the token's tenant itself."""
-        from kamapp.rls import tenant_context
-
         try:
             tenant_id, pk, nonce = signing.loads(token, salt=cls.SALT, max_age=max_age)
         except (signing.BadSignature, ValueError):
@@ -170,12 +192,44 @@ class Invitation(SignedLink, TenantModel):
         return self.email
 
     @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-    @property
     def expires_at(self):
         return self.created_at + timezone.timedelta(seconds=settings.INVITATION_MAX_AGE)
+
+
+class OutboundMail(TenantModel):
+    """A mail as a row before it is a Celery message (`kamapp.outbox`): queued in the
+    transaction that asks for it, claimed before it is handed to SMTP, so a lost message is
+    re-queued and a crash never sends it twice."""
+
+    key = models.CharField(max_length=200)  # idempotency: one mail per key and tenant
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="outbound_mail_unique_key"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "created_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="outbound_mail_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
 
 
 class AuditEvent(TenantModel):

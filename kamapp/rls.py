@@ -2,18 +2,16 @@
 
 Every tenant table carries the policy `tenant_isolation`: a row is visible and writable only
 when its `tenant_id` equals the transaction-local setting `app.tenant_id`. `tenant_context`
-sets it (requests via `TenantMiddleware`, Celery tasks explicitly); `rls_bypass` is the narrow,
-audited way for cross-tenant maintenance.
+sets it (requests via `TenantMiddleware`, Celery tasks explicitly); `kamapp.audit.rls_bypass`
+is the narrow, audited way for cross-tenant maintenance. This module sits below the models
+(`SignedLink` uses `tenant_context`), so it imports none; the system check that every tenant
+table has its policy is in `kamapp.checks`.
 """
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.apps import apps
 from django.db import connection, migrations, transaction
-
-logger = logging.getLogger(__name__)
 
 CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')::bigint"
 CURRENT_USER = "NULLIF(current_setting('app.user_id', true), '')::bigint"
@@ -98,35 +96,7 @@ def tenant_context(tenant_id: int | None, user_id: int | None = None) -> Iterato
 
 
 @contextmanager
-def rls_bypass(reason: str, actor=None) -> Iterator[None]:
-    """See every tenant's rows, for migrations and explicit maintenance only; audited."""
-    from kamapp.audit import record
-
+def bypass_scope() -> Iterator[None]:
+    """See every tenant's rows. Call `kamapp.audit.rls_bypass`, which records why, instead."""
     with _settings_scope("", "", "on"):
-        logger.warning("RLS bypass: %s", reason)
-        record(None, actor, "rls.bypass", changes={"reason": reason})
         yield
-
-
-def tenant_tables() -> list[str]:
-    from kamapp.models import TenantModel
-
-    return sorted(
-        model._meta.db_table
-        for model in apps.get_models()
-        if issubclass(model, TenantModel) and model._meta.managed
-    )
-
-
-def tables_missing_rls() -> list[str]:
-    """Existing tenant tables that lack forced RLS or the isolation policy."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%s)"
-            " AND c.relnamespace = 'public'::regnamespace"
-            " AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS ("
-            "   SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = %s))"
-            " ORDER BY 1",
-            [tenant_tables(), POLICY],
-        )
-        return [row[0] for row in cursor.fetchall()]

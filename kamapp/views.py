@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kamapp import invitations, members
 from kamapp.access import get_membership, get_pending_invitation, pending_invitations
-from kamapp.forms import AcceptInvitationForm, InvitationForm, MembershipForm, SignInForm
+from kamapp.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    MembershipForm,
+    PasswordResetRequestForm,
+    SignInForm,
+)
 from kamapp.http import TenantRequest
 from kamapp.models import AuditEvent, User
 from kamapp.policy import require_permission
@@ -19,6 +26,13 @@ from kamapp.policy import require_permission
 class SignInView(LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class PasswordResetRequestView(PasswordResetView):
+    form_class = PasswordResetRequestForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @login_required
@@ -108,7 +122,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, "kamapp/invitation_wrong_user.html", {"invitation": invitation}, status=403
         )
     data = request.POST if request.method == "POST" else None  # confirming posts no fields
-    form = AcceptInvitationForm(data, invitation=invitation, existing_user=existing)
+    form = AcceptInvitationForm(
+        data, invitation=invitation, existing_user=existing, request=request
+    )
     if request.method == "POST" and form.is_valid():
         membership = invitations.accept(invitation, existing, **form.cleaned_data)
         if not request.user.is_authenticated:
@@ -125,8 +141,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    from django.core.cache import cache
-
     checks = {}
     try:
         with connection.cursor() as cursor:

@@ -1,10 +1,11 @@
-"""Mails that tell a review's next person it is their turn."""
+"""Mails that tell a review's next person it is their turn, queued with the claim that they
+were told (`kamapp.outbox`)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kamapp import outbox
 from kamapp.models import Membership, Role
 from reviews.models import PerformanceReview
 
@@ -35,7 +36,18 @@ def recipients(review: PerformanceReview) -> list[str]:
     return leadership(review.tenant_id)
 
 
-def step(review: PerformanceReview, overdue: bool = False) -> None:
+def step_once(review: PerformanceReview, overdue: bool = False) -> bool:
+    """Tell whoever's turn it is (the KAM, the reviewer, or the KAM once finalised), once per
+    step and once more when the step is late: the review is claimed for its current step in
+    the transaction that queues the mail. False when they were told already."""
+    stamp = "reminded_status" if overdue else "notified_status"
+    claimed = (
+        PerformanceReview.objects.filter(pk=review.pk, status=review.status)
+        .exclude(**{stamp: review.status})
+        .update(**{stamp: review.status})
+    )
+    if not claimed:
+        return False
     link = settings.SITE_URL.rstrip("/") + reverse(
         "review-detail", args=[review.cycle.tenant.slug, review.pk]
     )
@@ -43,9 +55,11 @@ def step(review: PerformanceReview, overdue: bool = False) -> None:
     if overdue:
         subject = f"Overdue since {review.due:%-d %b}: {subject[0].lower()}{subject[1:]}"
     context = {"review": review, "link": link, "overdue": overdue}
-    send_mail(
+    outbox.queue(
+        review.tenant_id,
+        f"review:{review.pk}:{review.status}:{'late' if overdue else 'turn'}:{review.reviewer_id}",
+        recipients(review),
         subject,
         render_to_string("reviews/email/step.txt", context),
-        None,
-        recipients(review),
     )
+    return True

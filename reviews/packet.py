@@ -4,10 +4,11 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kamapp import outbox
+from kamapp.downloads import safe_filename
 from reviews.models import PerformanceReview, ReviewPacket
 from reviews.notify import leadership
 from reviews.scorecard import chart
@@ -28,6 +29,7 @@ def render_pdf(review: PerformanceReview) -> tuple[bytes, int]:
 
 
 def send(review: PerformanceReview) -> ReviewPacket:
+    """Render the packet and queue its mail with it (`kamapp.outbox`: sent once)."""
     pdf, pages = render_pdf(review)
     packet = ReviewPacket.objects.create(
         tenant_id=review.tenant_id,
@@ -36,21 +38,19 @@ def send(review: PerformanceReview) -> ReviewPacket:
         pages=pages,
         checksum=hashlib.sha256(pdf).hexdigest(),
         recipients=leadership(review.tenant),
+        sent_at=timezone.now(),
     )
     name = review.kam.user.full_name
-    message = EmailMessage(
-        subject=f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
-        body=render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
-        to=packet.recipients,
+    outbox.queue(
+        review.tenant_id,
+        f"packet:{review.pk}",
+        packet.recipients,
+        f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
+        render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
+        attachment=(filename(review), pdf, "application/pdf"),
     )
-    message.attach(filename(review), pdf, "application/pdf")
-    message.send()
-    packet.sent_at = timezone.now()
-    packet.save(update_fields=["sent_at"])
     return packet
 
 
 def filename(review: PerformanceReview) -> str:
-    who = "-".join(review.kam.user.full_name.lower().split())
-    cycle = "-".join(review.cycle.name.lower().split())
-    return f"review-{who}-{cycle}.pdf"
+    return safe_filename("review", review.kam.user.full_name, review.cycle.name, extension="pdf")

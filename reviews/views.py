@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
@@ -169,8 +170,7 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
     packet = get_packet(request.membership, performancereview_pk)
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename(packet.review)}"'
-    return response
+    return attach(response, filename(packet.review), inline=True)
 
 
 @require_permission("reviews.configure")

@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import surveys
-from accounts.models import Contact, KeyAccount
+from accounts.models import Contact, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.models import Membership, Role
-from reviews import scorecard
+from reviews import notify, scorecard
 from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
+from reviews.tasks import send_packet
 
 Status = PerformanceReview.Status
-KEY_ROLES_FIRST = ["decision_maker", "economic_buyer", "champion"]
 
 
 class WrongStep(Exception):
@@ -47,15 +47,17 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         for kam in kams.select_related("manager")
     )
     record(tenant, actor, "review_cycle.open", cycle, {"reviews": len(reviews)})
-    for review in reviews:
-        _notify(tenant.pk, review.pk)
+    for review in _for_mail(PerformanceReview.objects.filter(cycle=cycle)):
+        notify.step_once(review)
     return cycle
 
 
-def _notify(tenant_id: int, review_id: int) -> None:
-    from reviews.tasks import notify_step
+def _for_mail(reviews):
+    return reviews.select_related("cycle__tenant", "kam__user", "reviewer__user")
 
-    notify_step.delay_on_commit(tenant_id, review_id)
+
+def _notify(review: PerformanceReview) -> None:
+    notify.step_once(_for_mail(PerformanceReview.objects.filter(pk=review.pk)).get())
 
 
 def can_delete(cycle: ReviewCycle) -> bool:
@@ -81,7 +83,7 @@ def reassign(review: PerformanceReview, actor, reviewer: Membership) -> None:
         review.tenant, actor, "review.reassign", review, {"reviewer": [before, reviewer.user.email]}
     )
     if review.status == Status.MANAGER_REVIEW:
-        _notify(review.tenant_id, review.pk)
+        _notify(review)
 
 
 def _move(review: PerformanceReview, start: str, **changes) -> None:
@@ -110,7 +112,7 @@ def submit_self_assessment(review, actor, summary: str, ratings: dict) -> None:
     _save_ratings(review, "self_rating", ratings)
     given = {key: rating for key, (rating, _) in ratings.items()}
     record(review.tenant, actor, "review.self_assessment", review, {"ratings": given})
-    _notify(review.tenant_id, review.pk)
+    _notify(review)
 
 
 @transaction.atomic
@@ -121,10 +123,8 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     _move(review, Status.MANAGER_REVIEW, status=Status.FINALISED, manager_summary=summary,
           scorecard=frozen, overall=frozen["overall"], finalised_at=timezone.now())  # fmt: skip
     record(review.tenant, actor, "review.finalise", review, {"overall": frozen["overall"]})
-    from reviews.tasks import send_packet
-
     send_packet.delay_on_commit(review.tenant_id, review.pk)
-    _notify(review.tenant_id, review.pk)
+    _notify(review)
     return frozen
 
 
@@ -134,12 +134,14 @@ def request_customer_feedback(review: PerformanceReview, actor) -> int:
     accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
     contacts = (
         surveys.askable(review.tenant, accounts)
-        .exclude(account__in=surveys.open_requests(review.tenant).values("account_id"))
+        .exclude(
+            account__in=SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
+        )
         .select_related("account__tenant")
         .order_by("account_id", "name")
     )
     best: dict[int, Contact] = {}
-    rank = {role: n for n, role in enumerate(KEY_ROLES_FIRST)}
+    rank = {role: n for n, role in enumerate(Contact.KEY_ROLES)}
     for contact in contacts:
         current = best.get(contact.account_id)
         if current is None or rank.get(contact.buying_role, 9) < rank.get(current.buying_role, 9):

@@ -1,9 +1,9 @@
 from django import forms
 
-from accounts.forms.accounts import DateInput
+from accounts.forms.accounts import DateInput, people
 from accounts.models import Tier
 from kamapp.models import Membership, Role
-from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS, suggest_stage
+from rpm.matrix import MATURITIES, NO_FLY, STAGES, STATEMENTS
 from rpm.models import Assessment, Target
 
 
@@ -51,9 +51,6 @@ class AssessmentForm(forms.ModelForm):
                 self.add_error("no_fly_reason", "Explain why the account sits in this cell.")
         return cleaned
 
-    def suggested_stage(self) -> int | None:
-        return suggest_stage(self.cleaned_data.get("evidence", []))
-
 
 class TargetForm(forms.ModelForm):
     stage = forms.TypedChoiceField(coerce=int, choices=list(STAGES.items()), label="Target stage")
@@ -82,8 +79,6 @@ class MatrixFilterForm(forms.Form):
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.forms.accounts import people
-
         self.fields["owner"].queryset = people(tenant)
         self.fields["team"].queryset = people(tenant).filter(role=Role.SUPERVISOR)
 

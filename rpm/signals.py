@@ -1,14 +1,16 @@
 """What the RPM adds to the rest of the app: its permissions, its facts in the health inputs,
-and its alert rules (relationship stage regressed, reassessment due)."""
+its alert rules (relationship stage regressed, reassessment due) and its account tab."""
 
 import datetime
 
 from accounts import alerts, health
 from accounts.alerts import LOW, Finding
+from accounts.views.tabs import Tab, register_tab
 from kamapp import policy
 from kamapp.models import Role
 from rpm.matrix import cadence_days
 from rpm.models import Assessment
+from rpm.views import tab_context
 
 
 def add_inputs(inputs: dict, ids, today: datetime.date) -> None:
@@ -49,3 +51,4 @@ def register() -> None:
     health.MODEL_HOOKS.append(
         lambda tenant, model: model.update(rpm_cadence_days=cadence_days(tenant))
     )
+    register_tab(Tab("rpm", "RPM", "account-rpm", "rpm/account_tab.html", 100, tab_context))

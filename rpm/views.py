@@ -80,9 +80,9 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "rpm/matrix.html", context)
 
 
-def _tab_context(
-    request: TenantRequest, access: Access[KeyAccount], form=None, target_form=None
-) -> dict:
+def tab_context(request: TenantRequest, access: Access[KeyAccount]) -> dict:
+    """The account's RPM tab (registered in `rpm.signals`): its path on the matrix, the
+    suggestion, and the forms for members who may edit."""
     account, may_edit = access.obj, access.may_edit
     history = list(Assessment.objects.filter(account=account).select_related("assessor__user"))
     target = Target.objects.filter(account=account).first() or Target(account=account)
@@ -119,18 +119,15 @@ def _tab_context(
             marked=rpm.NO_FLY,
             cell=70,
         ),
-        "form": form
-        or (
-            AssessmentForm(
-                initial={
-                    "stage": now.stage if now else 1,
-                    "maturity": now.maturity if now else min(suggested, 3),
-                }
-            )
-            if may_edit
-            else None
-        ),
-        "target_form": target_form or (TargetForm(instance=target) if may_edit else None),
+        "form": AssessmentForm(
+            initial={
+                "stage": now.stage if now else 1,
+                "maturity": now.maturity if now else min(suggested, 3),
+            }
+        )
+        if may_edit
+        else None,
+        "target_form": TargetForm(instance=target) if may_edit else None,
         "stages": rpm.STAGES,
         "maturities": rpm.MATURITIES,
         "level": rpm.levels(request.tenant).get((now.stage, now.maturity)) if now else None,
@@ -162,9 +159,10 @@ def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
             )
             messages.success(request, "Assessment recorded.")
             if htmx_partial(request):
-                return render_tab(request, access, "rpm", _tab_context(request, access))
+                return render_tab(request, access, "rpm")
             return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, access, "rpm", _tab_context(request, access, form))
+        return render_tab(request, access, "rpm", {"form": form})
+    return render_tab(request, access, "rpm")
 
 
 @require_POST
@@ -181,7 +179,7 @@ def account_target(request: TenantRequest, slug: str, keyaccount_pk: int) -> Htt
         record_change(request.tenant, request.user, "rpm.target", target, before, TARGET_FIELDS)
         messages.success(request, "Target saved.")
         return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, access, "rpm", _tab_context(request, access, target_form=form))
+    return render_tab(request, access, "rpm", {"target_form": form})
 
 
 @require_permission("rpm.configure")

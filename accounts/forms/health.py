@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.alerts import RULES
 from accounts.health import COMPONENTS, DEFAULT_MODEL
 from accounts.models import RiskAlert, Tier
 
@@ -83,8 +84,6 @@ class AlertFilterForm(forms.Form):
     mine = forms.BooleanField(required=False, label="Only alerts I own")
 
     def __init__(self, *args, **kwargs):
-        from accounts.alerts import RULES
-
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = [("", "Any rule")] + [(k, t) for k, (t, _) in RULES.items()]
 

@@ -66,17 +66,7 @@ class InteractionForm(AccountChildForm):
 class FinancialPeriodForm(AccountChildForm):
     class Meta:
         model = FinancialPeriod
-        fields = [
-            "kind",
-            "period_start",
-            "revenue",
-            "cost",
-            "discounts",
-            "absorbed_costs",
-            "renewal_amount",
-            "upsell_amount",
-            "cross_sell_amount",
-        ]
+        fields = ["kind", "period_start", *FinancialPeriod.AMOUNTS]
         widgets = {"period_start": DateInput()}
         help_texts = {"period_start": "Any day in the period; it is moved to its first day."}
 

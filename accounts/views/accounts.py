@@ -11,8 +11,8 @@ from accounts import importers, portfolio
 from accounts.access import account_access
 from accounts.forms.accounts import AccountFilterForm, KeyAccountForm
 from accounts.models import AccountPlan, AccountStatus
-from accounts.views.imports import csv_response
 from kamapp.audit import record, record_change, snapshot
+from kamapp.downloads import csv_response, safe_filename
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.policy import can, require_permission
@@ -58,7 +58,7 @@ def account_list(request: TenantRequest, slug: str) -> HttpResponse:
 def account_export(request: TenantRequest, slug: str) -> HttpResponse:
     _, accounts = _filtered(request)
     rows = [importers.ACCOUNT_COLUMNS, *(importers.account_row(a) for a in accounts)]
-    return csv_response(f"{slug}-accounts.csv", rows)
+    return csv_response(safe_filename(slug, "accounts", extension="csv"), rows)
 
 
 def _save(request: TenantRequest, form: KeyAccountForm, verb: str, before: dict | None):

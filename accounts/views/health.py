@@ -1,90 +1,28 @@
 """Health on the account page, the alerts inbox, and the health model settings."""
 
-import datetime
-import uuid
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import alerts, health
 from accounts.access import account_access, alert_access
 from accounts.forms.health import AlertActionForm, AlertFilterForm, HealthModelForm
-from accounts.models import HealthSnapshot, KeyAccount, RiskAlert
-from accounts.tasks import job_key, recalculate_tenant
+from accounts.jobs import Job
+from accounts.models import RiskAlert
+from accounts.tasks import recalculate_tenant
 from accounts.views.tabs import render_tab
 from kamapp.audit import record
-from kamapp.charts import sparkline
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.policy import require_permission
 
 
-def health_context(account: KeyAccount) -> dict:
-    """The latest snapshot and what changed since the one before (or a live preview)."""
-    latest, previous = [*HealthSnapshot.objects.filter(account=account)[:2], None, None][:2]
-    live = latest is None
-    if live:
-        _, verdict = health.account_health(account)
-        latest = HealthSnapshot(
-            score=verdict.score, band=verdict.band, components=verdict.components
-        )
-    rows = health.explain(latest.components, previous.components if previous else None)
-    return {
-        "snapshot": latest,
-        "previous": previous,
-        "live": live,
-        "components": rows,
-        "direction": _direction(latest, previous),
-        "delta": latest.score - previous.score if _direction(latest, previous) else None,
-        "trend": sparkline(
-            [score for _, score in _daily(account, TREND_DAYS)],
-            title=f"Health over the last {TREND_DAYS} days, a point a day",
-            width=220,
-            height=40,
-        ),
-        "trend_days": TREND_DAYS,
-        "alerts": RiskAlert.objects.filter(account=account, status__in=RiskAlert.LIVE),
-    }
-
-
-TREND_DAYS = 90
-
-
-def _daily(account: KeyAccount, days: int) -> list[tuple]:
-    """Each day's last score over the last `days` days, oldest first: hourly runs would
-    otherwise fill a sparkline with one day."""
-    since = timezone.now() - datetime.timedelta(days=days)
-    return list(
-        HealthSnapshot.objects.filter(account=account, computed_at__gte=since)
-        .annotate(day=TruncDate("computed_at"))
-        .order_by("day", "-computed_at", "-id")
-        .distinct("day")
-        .values_list("day", "score")
-    )
-
-
-def _direction(latest, previous) -> str:
-    if previous is None or latest.score is None or previous.score is None:
-        return ""
-    return (
-        "up"
-        if latest.score > previous.score
-        else "down"
-        if latest.score < previous.score
-        else "same"
-    )
-
-
 @require_GET
 def account_health(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     access = account_access(request.membership, keyaccount_pk)
-    return render_tab(request, access, "health", health_context(access.obj))
+    return render_tab(request, access, "health", health.report(access.obj))
 
 
 @require_permission("account.view")
@@ -136,10 +74,9 @@ def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpRespo
 
 
 def _start_job(request: TenantRequest) -> str:
-    job = uuid.uuid4().hex
-    cache.set(job_key(request.tenant.pk, job), {"state": "queued"}, 3600)
-    transaction.on_commit(lambda: recalculate_tenant.delay(request.tenant.pk, job))
-    return job
+    job = Job.start(request.tenant.pk)
+    transaction.on_commit(lambda: recalculate_tenant.delay(job.tenant_id, job.id))
+    return job.id
 
 
 @require_permission("health.configure")
@@ -171,7 +108,7 @@ def health_recalculate(request: TenantRequest, slug: str) -> HttpResponse:
 @require_permission("health.configure")
 @require_GET
 def health_job(request: TenantRequest, slug: str, job: str) -> HttpResponse:
-    state = cache.get(job_key(request.tenant.pk, job))
+    state = Job(request.tenant.pk, job).state()
     if state is None:
         raise Http404("No such recalculation.")
     template = "accounts/health_job.html"

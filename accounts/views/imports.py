@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import importers
 from accounts.models import Contact, KeyAccount
 from accounts.tasks import recalculate_tenant
+from kamapp.downloads import csv_response, safe_filename
 from kamapp.http import TenantRequest
 from kamapp.policy import require_permission
 
@@ -46,9 +47,7 @@ def _import(request: TenantRequest, slug: str, kind: str) -> HttpResponse:
     bad = [row for row in rows if row.errors]
     action = request.POST.get("action")
     if action == "errors":
-        response = HttpResponse(importers.error_report(bad), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{kind}-import-errors.csv"'
-        return response
+        return csv_response(f"{kind}-import-errors.csv", importers.error_report(bad))
     if action == "commit" and not bad:
         commit = importers.commit_accounts if kind == "account" else importers.commit_contacts
         count = commit(rows, request.tenant, request.user)
@@ -61,13 +60,6 @@ def _import(request: TenantRequest, slug: str, kind: str) -> HttpResponse:
         "accounts/import.html",
         {**context, "rows": rows, "bad": bad, "content": text, "status": 200},
     )
-
-
-def csv_response(filename: str, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv.writer(response).writerows(rows)
-    return response
 
 
 @require_permission("account.import")
@@ -91,4 +83,4 @@ def contact_export(request: TenantRequest, slug: str) -> HttpResponse:
         .order_by("account__name", "name")
     )
     rows = [importers.CONTACT_COLUMNS, *(importers.contact_row(c) for c in contacts)]
-    return csv_response(f"{slug}-contacts.csv", rows)
+    return csv_response(safe_filename(slug, "contacts", extension="csv"), rows)

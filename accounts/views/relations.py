@@ -23,12 +23,6 @@ from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.models import AuditEvent
 
-KEY_ROLES = [
-    Contact.BuyingRole.DECISION_MAKER,
-    Contact.BuyingRole.ECONOMIC_BUYER,
-    Contact.BuyingRole.CHAMPION,
-]
-
 
 def stakeholder_context(account: KeyAccount) -> dict:
     contacts = list(
@@ -40,7 +34,7 @@ def stakeholder_context(account: KeyAccount) -> dict:
     return {
         "contacts": contacts,
         "org_chart": org_chart(contacts),
-        "coverage": [(role.label, role in present) for role in KEY_ROLES],
+        "coverage": [(role.label, role in present) for role in Contact.KEY_ROLES],
     }
 
 

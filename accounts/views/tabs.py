@@ -1,7 +1,9 @@
-"""The account page: a header and tabs. Each tab is one template under
-templates/accounts/tabs/, returned alone to HTMX and inside the full page otherwise."""
+"""The account page: a header and tabs. Each tab is one registered template, returned alone
+to HTMX and inside the full page otherwise. Other apps add their tabs with `register_tab` when
+they start, so this page names none of them."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.db import transaction
@@ -16,32 +18,62 @@ from kamapp.access import Access
 from kamapp.audit import record_change, snapshot
 from kamapp.http import TenantRequest, htmx_partial
 
-TABS = [
-    ("overview", "Overview", "account-overview"),
-    ("health", "Health", "account-health"),
-    ("plan", "Plan", "account-plan"),
-    ("objectives", "Objectives & KPIs", "account-objectives"),
-    ("actions", "Actions", "account-actions"),
-    ("stakeholders", "Stakeholders", "account-stakeholders"),
-    ("interactions", "Interactions", "account-interactions"),
-    ("financials", "Financials", "account-financials"),
-    ("feedback", "Feedback", "account-feedback"),
-    ("rpm", "RPM", "account-rpm"),  # the rpm app's tab
-    ("history", "History", "account-history"),
-]
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of the account page: its link, its template, and where it sits (`order`,
+    ascending). `context(request, access)`, when given, is what the template needs beyond
+    what the tab's view passes to `render_tab`."""
+
+    key: str
+    label: str
+    url_name: str
+    template: str
+    order: int
+    context: Callable[[TenantRequest, Access[KeyAccount]], dict] | None = None
+
+
+TABS: dict[str, Tab] = {}
+
+
+def register_tab(tab: Tab) -> None:
+    TABS[tab.key] = tab
+
+
+def _own(key: str, label: str, order: int) -> Tab:
+    return Tab(key, label, f"account-{key}", f"accounts/tabs/{key}.html", order)
+
+
+# Other apps' tabs go between Feedback (90) and History (1000).
+register_tab(_own("overview", "Overview", 10))
+register_tab(_own("health", "Health", 20))
+register_tab(_own("plan", "Plan", 30))
+register_tab(_own("objectives", "Objectives & KPIs", 40))
+register_tab(_own("actions", "Actions", 50))
+register_tab(_own("stakeholders", "Stakeholders", 60))
+register_tab(_own("interactions", "Interactions", 70))
+register_tab(_own("financials", "Financials", 80))
+register_tab(_own("feedback", "Feedback", 90))
+register_tab(_own("history", "History", 1000))
 
 
 def render_tab(
-    request: TenantRequest, access: Access[KeyAccount], tab: str, context: dict, status: int = 200
+    request: TenantRequest,
+    access: Access[KeyAccount],
+    tab: str,
+    context: dict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    registered = TABS[tab]
     context = {
         "account": access.obj,
         "tab": tab,
-        "tabs": TABS,
+        "tabs": sorted(TABS.values(), key=lambda t: t.order),
         "may_edit": access.may_edit,
-        **context,
+        **(registered.context(request, access) if registered.context else {}),
+        **(context or {}),
+        "tab_template": registered.template,
     }
-    context["tab_template"] = f"accounts/tabs/{tab}.html"
     # HTMX gets the tab alone plus the tab bar out of band (to move the active marker).
     page = "accounts/tab_fragment.html" if htmx_partial(request) else "accounts/account_page.html"
     response = render(request, page, context, status=status)

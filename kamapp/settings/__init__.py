@@ -11,7 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from kamapp.devservices import EMBEDDED_DATABASE_URL, EMBEDDED_REDIS_URL
+from kamapp import embedded
 
 
 def env(name: str, default: str = "") -> str:
@@ -94,13 +94,13 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", EMBEDDED_DATABASE_URL), conn_max_age=env_int("CONN_MAX_AGE", 60)
+        env("DATABASE_URL", embedded.DATABASE_URL), conn_max_age=env_int("CONN_MAX_AGE", 60)
     )
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", EMBEDDED_REDIS_URL)
+REDIS_URL = env("REDIS_URL", embedded.REDIS_URL)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -125,12 +125,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Sign-in throttling: this many failures per email (times the factor per client address)
-# lock sign-in
-# for the window, counted in Redis.
+# Sign-in throttling (kamapp/throttle.py, counted in Postgres): this many failures per email
+# lock that email for the window; past the limit times the factor from one client address,
+# each failure makes the address wait 1, 2, 4 … seconds (at most the cooldown), locking no one.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 LOGIN_FAILURE_CLIENT_FACTOR = env_int("LOGIN_FAILURE_CLIENT_FACTOR", 4)
+LOGIN_CLIENT_COOLDOWN_MAX = env_int("LOGIN_CLIENT_COOLDOWN_MAX", 30)
+# Password-reset mails: this many per email (times the factor per address) in the window.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 60 * 60)
+# Addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 SURVEY_MAX_AGE = 30 * 24 * 60 * 60  # from the last mail (first send or reminder)
 
@@ -205,12 +211,23 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# The longest task (a 20,000-account tenant's health run, a packet) takes seconds; a message a
+# killed worker held comes back after the visibility timeout, so it stays just above the limit.
+# Retries wait less than it (an ETA longer than the timeout would be delivered twice).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "requeue-mail": {
+        "task": "kamapp.tasks.requeue_mail",
+        "schedule": crontab(minute="*/2"),
+    },
+    "requeue-packets": {
+        "task": "reviews.tasks.requeue_packets",
+        "schedule": crontab(minute="*/5"),
+    },
     "recalculate-health": {
         "task": "accounts.tasks.recalculate_all",
         "schedule": crontab(minute=env("HEALTH_RECALC_MINUTE", "5")),  # hourly

@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import alerts, health
+from accounts import alerts, health, recalculation
 from accounts.demo import CUSTOMERS
 from accounts.models import KeyAccount, RiskAlert
 from accounts.tasks import notify_owners, send_digests
@@ -59,16 +59,16 @@ def test_lifecycle_refresh_resolve_and_reopen(org_a, demo):
     account = demo[2]  # stale plan
     alert = account.alerts.get(rule="plan_stale")
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)  # still stale: the same alert, refreshed
+        recalculation.recalculate(org_a.tenant)  # still stale: the same alert, refreshed
         assert account.alerts.filter(rule="plan_stale").count() == 1
         account.plan.next_review_due = timezone.localdate() + datetime.timedelta(days=30)
         account.plan.save()
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
         alert.refresh_from_db()
         assert alert.status == "resolved" and alert.resolved_at
         account.plan.next_review_due = timezone.localdate() - datetime.timedelta(days=1)
         account.plan.save()
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     assert account.alerts.filter(rule="plan_stale").count() == 2
     assert account.alerts.filter(rule="plan_stale", status="open").count() == 1
 
@@ -77,11 +77,11 @@ def test_a_snooze_expires_back_to_open(org_a, demo):
     alert = demo[2].alerts.get(rule="plan_stale")
     alerts.snooze(alert, org_a.kam.user, timezone.localdate() + datetime.timedelta(days=1))
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
         alert.refresh_from_db()
         assert alert.status == "snoozed"
         RiskAlert.objects.filter(pk=alert.pk).update(snoozed_until=timezone.localdate())
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     alert.refresh_from_db()
     assert alert.status == "open"
 
@@ -149,22 +149,27 @@ def test_inbox_scope_filters_and_permissions(client, org_a, demo):
     assert client.get(reverse("dashboard", kwargs={"slug": slug})).context["open_alert_count"]
 
 
-def test_owners_get_one_mail_per_run_and_never_twice(org_a, demo):
+def test_owners_get_one_mail_per_run_and_never_twice(
+    org_a, demo, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     high = RiskAlert.objects.filter(severity="high", status="open")
     owners = {a.owner.user.email for a in high.select_related("owner__user")}
     assert owners
-    notify_owners(org_a.tenant.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_owners(org_a.tenant.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(owners)
     assert all("high-risk" in m.subject for m in mail.outbox)
-    notify_owners(org_a.tenant.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_owners(org_a.tenant.pk)
     assert len(mail.outbox) == len(owners)
 
 
-def test_daily_digest_reaches_each_supervisor_once(org_a, demo):
+def test_daily_digest_reaches_each_supervisor_once(org_a, demo, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     day = timezone.localdate().isoformat()
-    assert send_digests(org_a.tenant.pk, day) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests(org_a.tenant.pk, day) == 1
     digest = mail.outbox[0]
     assert digest.to == [org_a.supervisor.user.email]
     assert demo[2].name in digest.body and "plan" in digest.body.lower()

@@ -4,9 +4,10 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from accounts import health
+from accounts import health, recalculation
 from accounts.demo import seed
 from accounts.health import DEFAULT_MODEL, Inputs, score
+from accounts.health.explanation import daily_scores
 from accounts.models import HealthSnapshot, KeyAccount
 from kamapp.rls import tenant_context
 from tests.accounts.conftest import make_account
@@ -143,7 +144,7 @@ def test_recalculate_query_count_is_fixed(org_a, django_assert_max_num_queries):
 
     def run(expected: int, limit: int):
         with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(limit) as queries:
-            assert health.recalculate(org_a.tenant) == expected
+            assert recalculation.recalculate(org_a.tenant) == expected
         return len(queries.captured_queries)
 
     for k in range(10):
@@ -164,7 +165,7 @@ def test_account_page_explains_the_score(client, org_a, tab):
     seed(org_a.tenant, size=1)
     account = KeyAccount.objects.get(tenant=org_a.tenant)
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     client.force_login(org_a.kam.user)
     page = client.get(
         reverse("account-health", kwargs={"slug": org_a.tenant.slug, "keyaccount_pk": account.pk})
@@ -188,7 +189,7 @@ def test_old_snapshots_thin_out_to_one_a_day(org_a):
             tenant=org_a.tenant, account=account, score=50, computed_at=when
         )
     with tenant_context(org_a.tenant.pk):
-        assert health.prune_snapshots(org_a.tenant) == 1
+        assert recalculation.prune_snapshots(org_a.tenant) == 1
     left = set(HealthSnapshot.objects.filter(account=account).values_list("computed_at", flat=True))
     assert left == {*times["recent"], noon}
 
@@ -231,12 +232,12 @@ def test_each_snapshot_carries_the_days_best_forward(org_a):
     snapshot(account, 0, 100, daily_best=[100, 80])
     snapshot(account, 0, 95, daily_best=[100, 80])
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     new = HealthSnapshot.objects.filter(account=account).first()
     assert new.score < 95 and new.daily_best == [100, 80]  # today's best is still the 100
     with tenant_context(org_a.tenant.pk):
         HealthSnapshot.objects.update(computed_at=F("computed_at") - datetime.timedelta(days=1))
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     newest = HealthSnapshot.objects.filter(account=account).first()
     assert newest.daily_best == [newest.score, 100, 80]
 
@@ -245,7 +246,7 @@ def test_a_drop_within_30_days_raises_an_alert(org_a):
     account = make_account(org_a)
     snapshot(account, 10, 98, daily_best=[98])
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     alert = account.alerts.get(rule="health_drop")
     score = HealthSnapshot.objects.filter(account=account).first().score
     assert alert.message == f"Health fell from 98 to {score} within 30 days."
@@ -269,7 +270,7 @@ def test_the_run_pauses_the_cycle_collector_and_restores_it(org_a):
     health.EXTENSIONS.append(lambda inputs, ids, today: seen.append(gc.isenabled()))
     try:
         with tenant_context(org_a.tenant.pk):
-            health.recalculate(org_a.tenant)
+            recalculation.recalculate(org_a.tenant)
     finally:
         health.EXTENSIONS.pop()
     assert seen == [False] and gc.isenabled()
@@ -277,8 +278,6 @@ def test_the_run_pauses_the_cycle_collector_and_restores_it(org_a):
 
 def test_the_trend_shows_each_days_last_score_for_90_days(client, org_a):
     from django.urls import reverse
-
-    from accounts.views.health import _daily
 
     account = make_account(org_a)
     noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
@@ -289,7 +288,7 @@ def test_the_trend_shows_each_days_last_score_for_90_days(client, org_a):
             score=value,
             computed_at=noon - datetime.timedelta(days=days, hours=hours),
         )
-    assert [value for _, value in _daily(account, 90)] == [55, 60, 70]
+    assert [value for _, value in daily_scores(account, 90)] == [55, 60, 70]
     client.force_login(org_a.kam.user)
     page = client.get(reverse("account-health", args=[org_a.tenant.slug, account.pk])).text
     assert "Trend · 90 days" in page and "a point a day" in page

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import health
+from accounts.health.inputs import _add_months, _quarter_start
 from accounts.models import (
     CustomerFeedback,
     FinancialPeriod,
@@ -90,12 +91,12 @@ def build(org, index: int, shape: dict) -> None:
             nps=nps,
             date=TODAY - datetime.timedelta(days=30 * n),
         )
-    start = health._quarter_start(TODAY)
+    start = _quarter_start(TODAY)
     for n, revenue in enumerate(shape["quarters"]):
         FinancialPeriod.objects.create(
             tenant=org.tenant,
             account=account,
-            period_start=health._add_months(start, -3 * (n + 1)),
+            period_start=_add_months(start, -3 * (n + 1)),
             revenue=revenue,
             cost=revenue // 2,
             discounts=revenue // 10,

@@ -1,10 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.urls import reverse
 
-from kamapp.models import Membership, User
+from kamapp.models import Membership, ThrottleEvent, User
 from tests.conftest import PASSWORD
 
 
@@ -54,9 +56,10 @@ def test_sign_out(client, org_a):
     assert client.get(f"/o/{org_a.tenant.slug}/").status_code == 302
 
 
-def test_password_reset_by_email(client, org_a):
+def test_password_reset_by_email(client, org_a, django_capture_on_commit_callbacks):
     user = org_a.kam.user
-    response = client.post(reverse("password_reset"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -131,10 +134,110 @@ def test_an_expired_invitation_is_refused(client, org_a, settings):
     assert client.get(_invitation_link(org_a)).status_code == 404
 
 
-def test_one_client_guessing_many_emails_is_throttled(client, org_a, settings):
+def test_one_client_guessing_many_emails_waits_seconds_and_locks_no_one_out(
+    client, org_a, settings
+):
     settings.LOGIN_FAILURE_LIMIT = 2
     settings.LOGIN_FAILURE_CLIENT_FACTOR = 3
     for n in range(6):
         sign_in(client, f"someone{n}@acme.test", "nope")
     response = sign_in(client, org_a.kam.user.email)
-    assert "Too many failed sign-in attempts" in response.text
+    assert "Please try again in 1 second." in response.text
+    assert "_auth_user_id" not in client.session
+    ThrottleEvent.objects.update(created_at=F("created_at") - timedelta(seconds=2))
+    assert sign_in(client, org_a.kam.user.email).status_code == 302  # a correct password
+
+
+def test_the_client_wait_doubles_and_is_capped(client, org_a, settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    settings.LOGIN_FAILURE_CLIENT_FACTOR = 1
+    settings.LOGIN_CLIENT_COOLDOWN_MAX = 30
+    for n in range(8):
+        ThrottleEvent.objects.update(created_at=F("created_at") - timedelta(seconds=60))
+        sign_in(client, f"someone{n}@acme.test", "nope")
+    response = sign_in(client, org_a.kam.user.email)
+    assert "Please try again in 30 seconds." in response.text
+
+
+def test_a_trusted_proxy_forwards_the_client_address(client, org_a, settings):
+    settings.LOGIN_FAILURE_LIMIT = 1
+    settings.LOGIN_FAILURE_CLIENT_FACTOR = 1
+    settings.TRUSTED_PROXIES = ["127.0.0.0/8"]
+    behind = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 127.0.0.2"}
+    client.post(reverse("login"), {"username": "x@acme.test", "password": "no"}, **behind)
+    assert ThrottleEvent.objects.get().client == "198.51.100.7"
+    # Another client behind the same proxy is not slowed by the first one's failure.
+    other = {**behind, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    data = {"username": org_a.kam.user.email, "password": PASSWORD}
+    assert client.post(reverse("login"), data, **other).status_code == 302
+    # Without the setting, the header is a client's claim and ignored.
+    settings.TRUSTED_PROXIES = []
+    client.logout()
+    forged = {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+    client.post(reverse("login"), {"username": "y@acme.test", "password": "no"}, **forged)
+    assert ThrottleEvent.objects.filter(client="192.0.2.1").exists()
+
+
+def test_an_invitation_link_alone_never_signs_in_an_existing_user(client, org_a, org_b):
+    existing = org_b.kam.user
+    org_a.invitation.email = existing.email
+    org_a.invitation.save()
+    url = _invitation_link(org_a)
+    response = client.post(url)  # anonymous, no fields
+    assert response.status_code == 200
+    assert "This field is required" in response.text
+    assert "_auth_user_id" not in client.session
+    assert not Membership.objects.filter(tenant=org_a.tenant, user=existing).exists()
+    response = client.post(url, {"password": "wrong-password"})
+    assert f"That is not the password of {existing.email}" in response.text
+    assert "_auth_user_id" not in client.session
+    # Signing in on the spot accepts.
+    response = client.post(url, {"password": PASSWORD})
+    assert response.status_code == 302
+    assert Membership.objects.filter(tenant=org_a.tenant, user=existing).exists()
+    assert client.session["_auth_user_id"] == str(existing.pk)
+
+
+def test_accepting_by_password_is_throttled_like_sign_in(client, org_a, org_b, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    org_a.invitation.email = org_b.kam.user.email
+    org_a.invitation.save()
+    url = _invitation_link(org_a)
+    for _ in range(2):
+        client.post(url, {"password": "wrong-password"})
+    response = client.post(url, {"password": PASSWORD})
+    assert "Too many failed sign-in attempts for this account" in response.text
+    assert not Membership.objects.filter(tenant=org_a.tenant, user=org_b.kam.user).exists()
+
+
+def test_password_reset_is_limited_per_email_and_per_address(
+    client, org_a, settings, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_RESET_LIMIT = 2
+    settings.LOGIN_FAILURE_CLIENT_FACTOR = 2
+
+    def reset(email):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("password_reset"), {"email": email})
+
+    for _ in range(3):
+        response = reset(org_a.kam.user.email)
+    assert len(mail.outbox) == 2
+    assert "Too many reset requests" in response.text
+    reset("unknown@acme.test")
+    reset("unknown@acme.test")
+    response = reset(org_a.admin.user.email)
+    assert "Too many reset requests" in response.text  # the address's four are used
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_password_reset_queues_the_mail_whether_or_not_the_email_is_known(
+    client, org_a, known, django_capture_on_commit_callbacks
+):
+    email = org_a.kam.user.email if known else "nobody@acme.test"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("password_reset"), {"email": email})
+    assert response.status_code == 302
+    assert len(callbacks) == 1  # the same single task either way, sent after the response
+    assert len(mail.outbox) == int(known)

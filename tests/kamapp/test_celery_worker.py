@@ -6,8 +6,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
+from kamapp import outbox
 from kamapp.celery import app
-from kamapp.tasks import send_invitation
+from kamapp.models import OutboundMail
+from kamapp.rls import tenant_context
+from kamapp.tasks import deliver_mail
 from tests.conftest import see_all_tenants
 
 
@@ -22,29 +25,32 @@ def real_worker(settings):
         app.conf.task_always_eager = True
 
 
-@pytest.mark.django_db(transaction=True)
-def test_worker_sends_an_invitation_once(org_a, org_b, real_worker):
-    invitation = org_a.invitation
-    send_invitation.delay(org_a.tenant.pk, invitation.pk)
-    send_invitation.delay(org_a.tenant.pk, invitation.pk)  # a duplicate delivery
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        invitation.refresh_from_db()
-        if invitation.sent_at and len(mail.outbox) >= 1:
-            break
+def wait_for(condition, seconds=20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
         time.sleep(0.1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_a_queued_mail_once(org_a, org_b, real_worker):
+    email = org_a.kam.user.email
+    with tenant_context(org_a.tenant.pk):  # commits here: the delivery message goes out
+        queued = outbox.queue(org_a.tenant.pk, "hello", [email], "Hello", "Body")
+    deliver_mail.delay(org_a.tenant.pk, queued.pk)  # a duplicate delivery
+    wait_for(lambda: OutboundMail.objects.filter(pk=queued.pk, sent_at__isnull=False).exists())
     time.sleep(0.5)  # let the duplicate finish too
-    assert invitation.sent_at is not None
-    assert [m.to for m in mail.outbox] == [[invitation.email]]
+    assert [m.to for m in mail.outbox] == [[email]]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_cannot_touch_another_tenant(org_a, org_b, real_worker):
-    # B's id with A's invitation: RLS for B hides the row, nothing is sent.
-    result = send_invitation.apply_async((org_b.tenant.pk, org_a.invitation.pk))
+    # B's id with A's mail: RLS for B hides the row, nothing is sent.
+    with tenant_context(org_a.tenant.pk):
+        row = OutboundMail.objects.create(tenant=org_a.tenant, key="k", to=["a@x.test"])
+    result = deliver_mail.apply_async((org_b.tenant.pk, row.pk))
     time.sleep(1.5)
-    org_a.invitation.refresh_from_db()
-    assert org_a.invitation.sent_at is None
+    row.refresh_from_db()
+    assert row.sent_at is None and row.claimed_at is None
     assert mail.outbox == []
     assert result.id
 
@@ -56,7 +62,6 @@ def test_worker_runs_the_hourly_health_task_end_to_end(org_a, real_worker):
     from accounts.demo import seed
     from accounts.models import HealthSnapshot, RiskAlert
     from accounts.tasks import recalculate_all
-    from kamapp.rls import tenant_context
 
     with tenant_context(org_a.tenant.pk):
         seed(org_a.tenant, size=3)  # accounts only: the worker does the scoring

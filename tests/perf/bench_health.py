@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamapp.settings")
 
-from kamapp import devservices
+from kamapp import devservices, embedded
 
 BENCH_DB = "kamapp_bench"
 
@@ -31,7 +31,7 @@ def use_bench_database() -> None:
     import dj_database_url
     import psycopg
 
-    base = os.environ.get("DATABASE_URL", devservices.EMBEDDED_DATABASE_URL)
+    base = os.environ.get("DATABASE_URL", embedded.DATABASE_URL)
     config = dj_database_url.parse(base)
     with psycopg.connect(
         dbname=config["NAME"],
@@ -199,7 +199,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from accounts import health
+    from accounts import health, recalculation
     from accounts.models import KeyAccount
     from kamapp.rls import tenant_context
 
@@ -220,7 +220,7 @@ def main() -> None:
             with connection.execute_wrapper(count):
                 started = time.perf_counter()
                 with tenant_context(tenant.pk):
-                    scored += health.recalculate(tenant)
+                    scored += recalculation.recalculate(tenant)
                 seconds += time.perf_counter() - started
             queries.append(len(executed))
         return scored, seconds, queries

@@ -7,13 +7,14 @@ import subprocess
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import health, surveys
 from accounts.models import CustomerFeedback, SurveyRequest
 from kamapp.models import AuditEvent, Membership, Role
-from reviews import scorecard, workflow
+from reviews import notify, scorecard, workflow
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
-from reviews.tasks import notify_step, remind_overdue_reviews, send_packet
+from reviews.tasks import remind_overdue_reviews, requeue_packets, send_packet
 from tests.accounts.conftest import make_account, make_contact
 
 START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
@@ -294,7 +295,7 @@ def test_each_step_tells_the_next_person_once(org_a, django_capture_on_commit_ca
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([org_a.kam.user.email], "Your self-assessment for Q3 is open")
     ]
-    assert notify_step(org_a.tenant.pk, review.pk) is False  # a re-run sends nothing
+    assert notify.step_once(review) is False  # a re-run sends nothing
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {})
     assert mail.outbox[-1].to == [org_a.supervisor.user.email]
@@ -343,7 +344,9 @@ def test_leaders_change_the_reviewer_who_is_then_told(
     assert AuditEvent.objects.filter(verb="review.reassign").exists()
 
 
-def test_due_dates_default_after_the_period_and_late_steps_get_one_reminder(client, org_a):
+def test_due_dates_default_after_the_period_and_late_steps_get_one_reminder(
+    client, org_a, django_capture_on_commit_callbacks
+):
     client.force_login(org_a.leader.user)
     url = reverse("review-list", args=[org_a.tenant.slug])
     period = {"period_start": "2026-07-01", "period_end": "2026-09-30"}
@@ -358,12 +361,14 @@ def test_due_dates_default_after_the_period_and_late_steps_get_one_reminder(clie
     )
     assert "overdue since 14 Oct" in client.get(url).text  # today is after both
 
-    assert remind_overdue_reviews() == 1 and remind_overdue_reviews() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_reviews() == 1 and remind_overdue_reviews() == 0
     (reminder,) = [m for m in mail.outbox if m.subject.startswith("Overdue since")]
     assert reminder.to == [org_a.kam.user.email] and "was due on 14 October" in reminder.body
     review = cycle.reviews.get()
     workflow.submit_self_assessment(review, org_a.kam.user, "Late.", {})
-    assert remind_overdue_reviews() == 1  # the reviewer's step is late too, once
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue_reviews() == 1  # the reviewer's step is late too, once
     assert mail.outbox[-1].to == [org_a.supervisor.user.email]
 
 
@@ -385,3 +390,21 @@ def test_only_leadership_sees_a_cycles_totals(client, org_a, cycle):
     assert "0 of 1 finalised" in client.get(url).text
     client.force_login(org_a.kam.user)
     assert "of 1 finalised" not in client.get(url).text
+
+
+def test_a_packet_whose_message_was_lost_is_rendered_by_the_sweep_and_mailed_once(
+    org_a, cycle, django_capture_on_commit_callbacks
+):
+    review = cycle.reviews.get(kam=org_a.kam)
+    workflow.submit_self_assessment(review, org_a.kam.user, "Mine", {})
+    workflow.finalise(review, org_a.supervisor.user, "Done", {})  # its on-commit never ran
+    assert requeue_packets() == 0  # not late yet
+    PerformanceReview.objects.filter(pk=review.pk).update(
+        finalised_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_packets() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_packets() == 0 and send_packet(org_a.tenant.pk, review.pk) is False
+    (message,) = [m for m in mail.outbox if m.attachments]
+    assert message.to == [org_a.leader.user.email]

@@ -154,7 +154,7 @@ def test_roles(client, org_a):
 
 
 def test_diagnostics_and_the_alert_hooks(org_a):
-    from accounts import health
+    from accounts import recalculation
     from kamapp.rls import tenant_context
 
     down = make_account(org_a, "Slipping")
@@ -167,7 +167,7 @@ def test_diagnostics_and_the_alert_hooks(org_a):
     assert [row["name"] for row in found["down"]] == ["Slipping"]
     assert "Never placed" in [row["name"] for row in found["due"]]
     with tenant_context(org_a.tenant.pk):
-        health.recalculate(org_a.tenant)
+        recalculation.recalculate(org_a.tenant)
     assert down.alerts.filter(rule="stage_regressed").exists()
     assert never.alerts.filter(rule="rpm_reassess").exists()
 

@@ -3,8 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from kamapp.audit import rls_bypass
+from kamapp.checks import tables_missing_rls, tenant_tables
 from kamapp.models import Membership
-from kamapp.rls import rls_bypass, tables_missing_rls, tenant_context, tenant_tables
+from kamapp.rls import tenant_context
 
 
 def _raw_tenant_ids(table: str) -> set[int]:

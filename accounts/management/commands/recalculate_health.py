@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.health import recalculate
+from accounts.recalculation import recalculate
 from kamapp.models import Tenant
 from kamapp.rls import tenant_context
 

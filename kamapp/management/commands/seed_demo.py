@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from kamapp import demo
+from kamapp.models import Tenant
 
 
 class Command(BaseCommand):
@@ -12,8 +13,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool = False, **options):
-        from kamapp.models import Tenant
-
         if if_empty and Tenant.objects.exists():
             self.stdout.write("Demo data: the database is not empty, left as it is.")
         else:
