@@ -3,7 +3,8 @@
 Tenant A owns objects; a member of tenant B asks for them, GET and POST, through A's slug and
 through B's own slug with A's ids. Every answer must be 404; anonymous users go to sign-in.
 New URLs are covered without editing this file, as long as object ids in routes are named
-`<model_name>_pk` (e.g. `membership_pk`) and tenant A has such an object (see `populate`).
+`<model_name>_pk` (e.g. `membership_pk`) and tenant A has such an object (see `populate` in
+tests/security/routes.py).
 """
 
 import pytest
