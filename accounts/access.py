@@ -1,37 +1,59 @@
 """The one lookup path for accounts and their rows: inside the request's tenant, visible to
-the member (else 404), and for writes editable by them (else 403)."""
+the member (else 404), with whether the member may change them (writes: else 403).
 
-from django.core.exceptions import PermissionDenied
+The rights on a row of an account (a KPI, an alert, a plan revision…) are the account's."""
+
 from django.http import Http404
 
-from accounts.models import KeyAccount
-from kamapp.http import TenantRequest
+from accounts.models import KPI, KeyAccount, PlanRevision, RiskAlert
+from kamapp.access import Access, grant
+from kamapp.models import Membership
 from kamapp.policy import can
 
 
-def get_account_for_member(request: TenantRequest, pk: int) -> KeyAccount:
+def account_access(membership: Membership, pk: int, *, edit: bool = False) -> Access[KeyAccount]:
     account = (
-        KeyAccount.objects.visible_to(request.membership)
+        KeyAccount.objects.visible_to(membership)
         .select_related("owner__user", "owner__manager", "plan")
         .filter(pk=pk)
         .first()
     )
     if account is None:
         raise Http404("No such account.")
-    return account
+    return grant(account, can(membership, "account.edit", account), edit=edit)
 
 
-def get_rw_account_for_member(request: TenantRequest, pk: int) -> KeyAccount:
-    account = get_account_for_member(request, pk)
-    if not can(request.membership, "account.edit", account):
-        raise PermissionDenied
-    return account
+def alert_access(membership: Membership, pk: int, *, edit: bool = False) -> Access[RiskAlert]:
+    alert = (
+        RiskAlert.objects.visible_to(membership)
+        .select_related("account__owner__manager")
+        .filter(pk=pk)
+        .first()
+    )
+    if alert is None:
+        raise Http404("No such alert.")
+    return grant(alert, can(membership, "account.edit", alert.account), edit=edit)
 
 
 def get_child_or_404(model, account: KeyAccount, pk: int, **filters):
     """A row that belongs to `account` (and so to the request's tenant)."""
     obj = model.objects.filter(tenant_id=account.tenant_id, account=account, pk=pk, **filters)
-    obj = obj.first()
+    return _found(obj.first())
+
+
+def get_kpi(account: KeyAccount, pk: int) -> KPI:
+    kpi = KPI.objects.filter(tenant_id=account.tenant_id, objective__account=account, pk=pk)
+    return _found(kpi.first())
+
+
+def get_plan_revision(account: KeyAccount, pk: int) -> PlanRevision:
+    revision = PlanRevision.objects.filter(
+        tenant_id=account.tenant_id, plan__account=account, pk=pk
+    )
+    return _found(revision.first())
+
+
+def _found(obj):
     if obj is None:
         raise Http404
     return obj

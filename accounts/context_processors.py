@@ -1,4 +1,4 @@
-from accounts.models import KeyAccount, RiskAlert
+from accounts.models import RiskAlert
 
 
 def alert_badge(request) -> dict:
@@ -6,8 +6,5 @@ def alert_badge(request) -> dict:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    accounts = KeyAccount.objects.visible_to(membership).values("pk")
-    count = RiskAlert.objects.filter(
-        tenant_id=membership.tenant_id, account__in=accounts, status=RiskAlert.Status.OPEN
-    ).count()
+    count = RiskAlert.objects.visible_to(membership).filter(status=RiskAlert.Status.OPEN).count()
     return {"open_alert_count": count}

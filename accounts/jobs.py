@@ -4,6 +4,7 @@ the page says so (the hourly run scores every account anyway), and a state that 
 moving for longer than a task may run is a dead worker's."""
 
 import time
+from contextlib import suppress
 import uuid
 from dataclasses import dataclass
 
@@ -35,18 +36,16 @@ class Job:
             state = cache.get(self.key)
         except UNREACHABLE:
             return {"state": "unreachable"}
-        if state and state["state"] in ("queued", "running"):
-            if time.time() - state.get("at", 0) > settings.CELERY_TASK_TIME_LIMIT + 60:
-                return {**state, "state": "lost"}
+        moving = state and state["state"] in ("queued", "running")
+        if moving and time.time() - state.get("at", 0) > settings.CELERY_TASK_TIME_LIMIT + 60:
+            return {**state, "state": "lost"}
         return state
 
     def set(self, **state) -> None:
         if not self.id:
             return
-        try:
+        with suppress(UNREACHABLE):  # progress is a courtesy: the run itself goes on
             cache.set(self.key, {**state, "at": time.time()}, TTL)
-        except UNREACHABLE:
-            pass  # progress is a courtesy: the run itself goes on
 
     def progress(self, step: str, done: int, total: int) -> None:
         self.set(state="running", step=step, done=done, total=total)

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.querysets import KeyAccountQuerySet, SurveyRequestQuerySet
+from accounts.querysets import KeyAccountQuerySet, RiskAlertQuerySet, SurveyRequestQuerySet
 from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, SignedLink, TenantModel, User
 
@@ -498,6 +498,8 @@ class RiskAlert(AccountChild):
     snoozed_until = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RiskAlertQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-id"]

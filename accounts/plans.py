@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import metrics
 from accounts.models import AccountPlan, KeyAccount, PlanRevision
-from kamapp.audit import diff, record
+from kamapp.audit import changes, record
 
 FIELDS = ["summary", "strategy", "risks"]
 
@@ -30,8 +30,8 @@ def _revise(plan: AccountPlan, actor, kind: str, note: str) -> PlanRevision:
 @transaction.atomic
 def save(plan: AccountPlan, before: dict, actor, note: str = "") -> PlanRevision | None:
     """Keep the edited plan and a revision of it; nothing when no field changed."""
-    changes = diff(before, {field: getattr(plan, field) for field in FIELDS})
-    if not changes:
+    changed = changes(before, plan, FIELDS)
+    if not changed:
         return None
     plan.save()
     revision = _revise(plan, actor, PlanRevision.Kind.EDIT, note)
@@ -40,7 +40,7 @@ def save(plan: AccountPlan, before: dict, actor, note: str = "") -> PlanRevision
         actor,
         "plan.update",
         plan,
-        {"revision": revision.number, "fields": sorted(changes)},
+        {"revision": revision.number, "fields": sorted(changed)},
     )
     return revision
 

@@ -27,6 +27,15 @@ class KeyAccountQuerySet(TenantQuerySet):
         ).distinct()
 
 
+class RiskAlertQuerySet(TenantQuerySet):
+    def visible_to(self, membership: Membership) -> "RiskAlertQuerySet":
+        """The alerts on the accounts the member sees."""
+        accounts = self.model._meta.get_field("account").related_model.objects
+        return self.for_tenant(membership.tenant).filter(
+            account__in=accounts.visible_to(membership).values("pk")
+        )
+
+
 class SurveyRequestQuerySet(TenantQuerySet):
     def open(self) -> "SurveyRequestQuerySet":
         """Not yet answered or withdrawn (one per contact at most)."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import notify, recalculation, surveys
 from accounts.jobs import Job
-from accounts.models import AlertDigest, KeyAccount, RiskAlert
+from accounts.models import AlertDigest, RiskAlert
 from kamapp.models import Membership, Role, Tenant
 from kamapp.rls import tenant_context
 from kamapp.tasks import RETRY
@@ -94,9 +94,9 @@ def send_digests(tenant_id: int, day: str) -> int:
             .select_related("user")
         )
         for supervisor in supervisors:
-            accounts = KeyAccount.objects.visible_to(supervisor).values("pk")
             alerts = list(
-                RiskAlert.objects.filter(account__in=accounts, status__in=RiskAlert.LIVE)
+                RiskAlert.objects.visible_to(supervisor)
+                .filter(status__in=RiskAlert.LIVE)
                 .select_related("account", "owner__user")
                 .order_by("severity", "account__name")
             )

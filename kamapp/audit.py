@@ -1,10 +1,11 @@
-"""The audit trail: every write path calls `record` (or `record_change` for model edits)."""
+"""The audit trail: every write path calls `record`, or `record_change` for an edit."""
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import models
+from django.forms.models import model_to_dict
 
 from kamapp.models import AuditEvent
 from kamapp.rls import bypass_scope
@@ -25,6 +26,38 @@ def record(tenant, actor, verb: str, obj: models.Model | None = None, changes=No
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=changes,
     )
+
+
+def snapshot(obj: models.Model, fields: Sequence[str] | None = None) -> dict:
+    """What an edit is compared on: the named attributes, or every editable field but the id
+    and the tenant (foreign keys as ids). Take it before a form writes into the instance."""
+    if fields is None:
+        return model_to_dict(obj, exclude=["id", "tenant"])
+    return {field: getattr(obj, field) for field in fields}
+
+
+def changes(
+    before: models.Model | dict | None, obj: models.Model, fields: Sequence[str] | None = None
+) -> dict:
+    """{field: [old, new]} between `before` (an instance, its snapshot, or None for a new
+    row) and `obj` now."""
+    if isinstance(before, models.Model):
+        before = snapshot(before, fields)
+    return diff(before or {}, snapshot(obj, fields))
+
+
+def record_change(
+    tenant,
+    actor,
+    verb: str,
+    obj: models.Model,
+    before: models.Model | dict | None,
+    fields: Sequence[str] | None = None,
+) -> dict:
+    """Record an edit of `obj` (or its creation, `before=None`) with what changed."""
+    found = changes(before, obj, fields)
+    record(tenant, actor, verb, obj, found)
+    return found
 
 
 @contextmanager

@@ -3,10 +3,9 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
-from kamapp.audit import diff, record
+from kamapp.audit import record, record_change
 from kamapp.inputs import search_text
 from kamapp.models import Membership, Role, Tenant, User
-from kamapp.policy import can
 
 EDITABLE = ["role", "manager_id", "title"]
 
@@ -65,17 +64,11 @@ def summary(tenant: Tenant, membership: Membership) -> dict:
     }
 
 
-def may_manage(request) -> bool:
-    return can(request.membership, "members.manage")
-
-
 def update(form, actor: User) -> Membership:
     # form.instance already holds the new values after validation; read the old row.
     old = Membership.objects.get(pk=form.instance.pk)
-    before = {field: getattr(old, field) for field in EDITABLE}
     membership = form.save()
-    after = {field: getattr(membership, field) for field in EDITABLE}
-    record(membership.tenant, actor, "membership.update", membership, diff(before, after))
+    record_change(membership.tenant, actor, "membership.update", membership, old, EDITABLE)
     return membership
 
 

@@ -47,16 +47,21 @@ def can(membership: Membership | None, action: str, obj=None) -> bool:
     return obj is None or rule is None or rule(membership, obj)
 
 
-def require_permission(action: str) -> Callable:
-    """View decorator: the request's membership must be allowed `action` (else 403)."""
+def require_permission(action: str, *, post: str | None = None) -> Callable:
+    """View decorator: the request's membership must be allowed `action`, and for a POST
+    `post` too when given (a page anyone may read that only some may post to); else 403."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not can(getattr(request, "membership", None), action):
+            needed = [action, post] if post and request.method == "POST" else [action]
+            membership = getattr(request, "membership", None)
+            if not all(can(membership, needed_action) for needed_action in needed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        # what the role sweep (tests/security/test_role_sweep.py) expects of each method
+        wrapped.permissions = {"GET": [action], "POST": [action, post] if post else [action]}
         return wrapped
 
     return decorator

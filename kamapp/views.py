@@ -5,11 +5,12 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kamapp import invitations, members
+from kamapp.access import get_membership, get_pending_invitation, pending_invitations
 from kamapp.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -18,7 +19,7 @@ from kamapp.forms import (
     SignInForm,
 )
 from kamapp.http import TenantRequest
-from kamapp.models import AuditEvent, Invitation, Membership, User
+from kamapp.models import AuditEvent, User
 from kamapp.policy import require_permission
 
 
@@ -50,22 +51,17 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_permission("members.view")
+@require_permission("members.view", post="members.manage")
 @require_http_methods(["GET", "POST"])
 def member_list(request: TenantRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None, tenant=request.tenant)
-    if request.method == "POST":
-        if not members.may_manage(request):
-            return HttpResponse(status=403)
-        if form.is_valid():
-            invitation = invitations.invite(form, request.tenant, request.user)
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("member-list", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        invitation = invitations.invite(form, request.tenant, request.user)
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+        return redirect("member-list", slug=slug)
     context = {
         "memberships": members.listing(request.tenant, request.GET.get("q", "")),
-        "invitations": Invitation.objects.for_tenant(request.tenant)
-        .filter(accepted_at=None, revoked_at=None)
-        .select_related("invited_by"),
+        "invitations": pending_invitations(request.tenant).select_related("invited_by"),
         "form": form,
         "q": request.GET.get("q", ""),
     }
@@ -75,9 +71,7 @@ def member_list(request: TenantRequest, slug: str) -> HttpResponse:
 @require_permission("members.manage")
 @require_http_methods(["GET", "POST"])
 def member_edit(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.for_tenant(request.tenant).select_related("user"), pk=membership_pk
-    )
+    membership = get_membership(request.tenant, membership_pk)
     form = MembershipForm(request.POST or None, instance=membership)
     if request.method == "POST" and form.is_valid():
         members.update(form, request.user)
@@ -89,9 +83,7 @@ def member_edit(request: TenantRequest, slug: str, membership_pk: int) -> HttpRe
 @require_permission("members.manage")
 @require_POST
 def member_toggle_active(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
-    membership = get_object_or_404(
-        Membership.objects.for_tenant(request.tenant).select_related("user"), pk=membership_pk
-    )
+    membership = get_membership(request.tenant, membership_pk)
     if membership == request.membership:
         messages.error(request, "You cannot deactivate yourself.")
     else:
@@ -104,16 +96,14 @@ def member_toggle_active(request: TenantRequest, slug: str, membership_pk: int) 
 @require_permission("members.manage")
 @require_POST
 def invitation_revoke(request: TenantRequest, slug: str, invitation_pk: int) -> HttpResponse:
-    invitation = get_object_or_404(
-        Invitation.objects.for_tenant(request.tenant).filter(accepted_at=None, revoked_at=None),
-        pk=invitation_pk,
-    )
+    invitation = get_pending_invitation(request.tenant, invitation_pk)
     invitations.revoke(invitation, request.user)
     messages.success(request, f"Invitation to {invitation.email} revoked.")
     return redirect("member-list", slug=slug)
 
 
 @require_permission("audit.view")
+@require_GET
 def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
     events = AuditEvent.objects.for_tenant(request.tenant).select_related("actor")
     page = members.paginate(request, events, per_page=50)

@@ -3,11 +3,12 @@ they review; leaders and admins every review."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kamapp import policy
 from kamapp.members import team
 from kamapp.models import Membership, Role
-from reviews.models import PerformanceReview
+from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 
 ALL_REVIEWS = {Role.ADMIN, Role.LEADER}
 
@@ -32,6 +33,20 @@ def get_review(membership: Membership, pk: int) -> PerformanceReview:
     if review is None:
         raise Http404("No such review.")
     return review
+
+
+def get_cycle(membership: Membership, pk: int) -> ReviewCycle:
+    return get_object_or_404(ReviewCycle.objects.for_tenant(membership.tenant), pk=pk)
+
+
+def get_packet(membership: Membership, review_pk: int) -> ReviewPacket:
+    """The PDF packet of a review the member may see (404 until it is rendered)."""
+    review = get_review(membership, review_pk)
+    packet = ReviewPacket.objects.filter(tenant=review.tenant, review=review).first()
+    if packet is None:
+        raise Http404("No packet yet.")
+    packet.review = review  # with what the file name needs
+    return packet
 
 
 def previous_review(membership: Membership, review: PerformanceReview):

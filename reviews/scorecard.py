@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import alerts, health
 from accounts.models import CustomerFeedback, KeyAccount
-from kamapp.audit import record
+from kamapp.audit import diff, record
 from kamapp.charts import score_bars
 from reviews.models import CriterionRating, PerformanceReview, ScorecardTemplate
 
@@ -61,9 +61,9 @@ def save_template(tenant, actor, sections: list[dict]) -> None:
     before = {c["key"]: c["weight"] for c in criteria(template_for(tenant))}
     ScorecardTemplate.objects.update_or_create(tenant=tenant, defaults={"sections": sections})
     after = {c["key"]: c["weight"] for c in criteria(sections)}
-    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     sections_after = {s["key"]: s["weight"] for s in sections}
-    record(tenant, actor, "scorecard.weights", changes={**changed, "sections": sections_after})
+    changes = {**diff(before, after), "sections": sections_after}
+    record(tenant, actor, "scorecard.weights", changes=changes)
 
 
 def _mean(values) -> float | None:

@@ -3,30 +3,28 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import scorecard, workflow
-from reviews.access import get_review, previous_review, visible_reviews
+from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
 from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
-from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
 Status = PerformanceReview.Status
 
 
-@require_permission("reviews.view")
+@require_permission("reviews.view", post="reviews.open_cycle")
 @require_http_methods(["GET", "POST"])
 def review_list(request: TenantRequest, slug: str) -> HttpResponse:
     may_open = can(request.membership, "reviews.open_cycle")
     form = CycleForm(tenant=request.tenant) if may_open else None
     if request.method == "POST":
-        if not may_open:
-            raise PermissionDenied
         form = CycleForm(request.POST, tenant=request.tenant)
         if form.is_valid():
             cycle = workflow.open_cycle(request.tenant, request.user, **form.cleaned_data)
@@ -56,7 +54,7 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
 @require_permission("reviews.open_cycle")
 @require_POST
 def cycle_delete(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
-    cycle = get_object_or_404(ReviewCycle.objects.for_tenant(request.tenant), pk=reviewcycle_pk)
+    cycle = get_cycle(request.membership, reviewcycle_pk)
     if workflow.delete_cycle(cycle, request.user):
         messages.success(request, f"{cycle.name} deleted.")
     else:
@@ -100,6 +98,7 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
 
 
 @require_permission("reviews.view")
+@require_GET
 def review_detail(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
     return _page(request, get_review(request.membership, performancereview_pk))
 
@@ -167,13 +166,11 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
 
 
 @require_permission("reviews.view")
+@require_GET
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    review = get_review(request.membership, performancereview_pk)
-    packet = ReviewPacket.objects.filter(tenant=request.tenant, review=review).first()
-    if packet is None:
-        raise Http404("No packet yet.")
+    packet = get_packet(request.membership, performancereview_pk)
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
-    return attach(response, filename(review), inline=True)
+    return attach(response, filename(packet.review), inline=True)
 
 
 @require_permission("reviews.configure")

@@ -5,19 +5,21 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import get_account_for_member, get_rw_account_for_member
+from accounts.access import account_access
 from accounts.models import HealthSnapshot, KeyAccount
 from accounts.views.tabs import render_tab
-from kamapp.audit import record
+from kamapp.access import Access
+from kamapp.audit import record, record_change, snapshot
 from kamapp.charts import Dot, matrix
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.policy import can, require_permission
+from kamapp.policy import require_permission
 from rpm import matrix as rpm
 from rpm.forms import AssessmentForm, LevelsForm, MatrixFilterForm, TargetForm
 from rpm.models import Assessment, Target
 
+TARGET_FIELDS = ["stage", "maturity", "target_date"]
 BAND_COLOR = {"healthy": "#059669", "watch": "#d97706", "at_risk": "#dc2626"}
 
 
@@ -32,6 +34,7 @@ def _accounts(request: TenantRequest, data: dict):
 
 
 @require_permission("rpm.view")
+@require_GET
 def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     form = MatrixFilterForm(request.GET, tenant=request.tenant)
     data = form.cleaned_data if form.is_valid() else {}
@@ -77,9 +80,10 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     return render(request, "rpm/matrix.html", context)
 
 
-def tab_context(request: TenantRequest, account: KeyAccount) -> dict:
+def tab_context(request: TenantRequest, access: Access[KeyAccount]) -> dict:
     """The account's RPM tab (registered in `rpm.signals`): its path on the matrix, the
     suggestion, and the forms for members who may edit."""
+    account, may_edit = access.obj, access.may_edit
     history = list(Assessment.objects.filter(account=account).select_related("assessor__user"))
     target = Target.objects.filter(account=account).first() or Target(account=account)
     now = history[0] if history else None
@@ -98,7 +102,6 @@ def tab_context(request: TenantRequest, account: KeyAccount) -> dict:
     suggested = rpm.suggested_maturity(
         KeyAccount.objects.filter(pk=account.pk), request.tenant, timezone.localdate()
     )[account.pk]
-    may_edit = can(request.membership, "account.edit", account)
     for a in history:
         a.statements = [rpm.STATEMENTS[k][1] for k in a.evidence if k in rpm.STATEMENTS]
     return {
@@ -133,10 +136,11 @@ def tab_context(request: TenantRequest, account: KeyAccount) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk)
+    account = access.obj
     form = None
     if request.method == "POST":
-        account = get_rw_account_for_member(request, keyaccount_pk)
+        access.editable()
         form = AssessmentForm(request.POST)
         if form.is_valid():
             assessment = form.save(commit=False)
@@ -155,31 +159,27 @@ def account_rpm(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
             )
             messages.success(request, "Assessment recorded.")
             if htmx_partial(request):
-                return render_tab(request, account, "rpm")
+                return render_tab(request, access, "rpm")
             return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-        return render_tab(request, account, "rpm", {"form": form})
-    return render_tab(request, account, "rpm")
+        return render_tab(request, access, "rpm", {"form": form})
+    return render_tab(request, access, "rpm")
 
 
 @require_POST
 def account_target(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
     target = Target.objects.filter(account=account).first() or Target(
         tenant=request.tenant, account=account
     )
+    before = None if target._state.adding else snapshot(target, TARGET_FIELDS)
     form = TargetForm(request.POST, instance=target)
     if form.is_valid():
         form.save()
-        record(
-            request.tenant,
-            request.user,
-            "rpm.target",
-            target,
-            {"stage": target.stage, "maturity": target.maturity},
-        )
+        record_change(request.tenant, request.user, "rpm.target", target, before, TARGET_FIELDS)
         messages.success(request, "Target saved.")
         return redirect("account-rpm", slug=slug, keyaccount_pk=account.pk)
-    return render_tab(request, account, "rpm", {"target_form": form})
+    return render_tab(request, access, "rpm", {"target_form": form})
 
 
 @require_permission("rpm.configure")
@@ -208,7 +208,7 @@ def rpm_settings(request: TenantRequest, slug: str) -> HttpResponse:
 @require_POST
 def suggest_stage(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     """HTMX: the stage the ticked statements support, shown beside the form."""
-    get_rw_account_for_member(request, keyaccount_pk)
+    account_access(request.membership, keyaccount_pk, edit=True)
     stage = rpm.suggest_stage(request.POST.getlist("evidence"))
     return render(
         request, "rpm/partials/suggestion.html", {"stage": stage, "label": rpm.STAGES.get(stage)}

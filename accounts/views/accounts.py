@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import importers, portfolio
-from accounts.access import get_rw_account_for_member
+from accounts.access import account_access
 from accounts.forms.accounts import AccountFilterForm, KeyAccountForm
 from accounts.models import AccountPlan, AccountStatus
-from kamapp.audit import diff, record
+from kamapp.audit import record, record_change, snapshot
 from kamapp.downloads import csv_response, safe_filename
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
@@ -39,6 +39,7 @@ def _filtered(request: TenantRequest):
 
 
 @require_permission("account.view")
+@require_GET
 def account_list(request: TenantRequest, slug: str) -> HttpResponse:
     form, accounts = _filtered(request)
     page = paginate(request, accounts, per_page=25)
@@ -53,19 +54,19 @@ def account_list(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 @require_permission("account.view")
+@require_GET
 def account_export(request: TenantRequest, slug: str) -> HttpResponse:
     _, accounts = _filtered(request)
     rows = [importers.ACCOUNT_COLUMNS, *(importers.account_row(a) for a in accounts)]
     return csv_response(safe_filename(slug, "accounts", extension="csv"), rows)
 
 
-def _save(request: TenantRequest, form: KeyAccountForm, verb: str, before: dict):
+def _save(request: TenantRequest, form: KeyAccountForm, verb: str, before: dict | None):
     with transaction.atomic():
         account = form.save()
         form.save_team()
         AccountPlan.objects.get_or_create(tenant=request.tenant, account=account)
-        after = {field: getattr(account, field) for field in AUDITED}
-        record(request.tenant, request.user, verb, account, diff(before, after))
+        record_change(request.tenant, request.user, verb, account, before, AUDITED)
     return account
 
 
@@ -76,7 +77,7 @@ def account_create(request: TenantRequest, slug: str) -> HttpResponse:
         request.POST or None, tenant=request.tenant, initial={"owner": request.membership}
     )
     if request.method == "POST" and form.is_valid():
-        account = _save(request, form, "account.create", {})
+        account = _save(request, form, "account.create", None)
         messages.success(request, f"{account.name} created. Next: write its plan.")
         return redirect("account-overview", slug=slug, keyaccount_pk=account.pk)
     return render(request, "accounts/account_form.html", {"form": form})
@@ -84,8 +85,8 @@ def account_create(request: TenantRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account_edit(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
-    before = {field: getattr(account, field) for field in AUDITED}
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
+    before = snapshot(account, AUDITED)
     form = KeyAccountForm(request.POST or None, instance=account, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
         _save(request, form, "account.update", before)
@@ -97,7 +98,7 @@ def account_edit(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpR
 @require_POST
 def account_archive(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     """Archive, or restore an archived account; the flash message offers the opposite."""
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
     archiving = not account.is_archived
     account.status = AccountStatus.ARCHIVED if archiving else AccountStatus.ACTIVE
     account.archived_at = timezone.now() if archiving else None

@@ -1,41 +1,38 @@
 """Health on the account page, the alerts inbox, and the health model settings."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import alerts, health
-from accounts.access import get_account_for_member
+from accounts.access import account_access, alert_access
 from accounts.forms.health import AlertActionForm, AlertFilterForm, HealthModelForm
 from accounts.jobs import Job
-from accounts.models import KeyAccount, RiskAlert
+from accounts.models import RiskAlert
 from accounts.tasks import recalculate_tenant
 from accounts.views.tabs import render_tab
 from kamapp.audit import record
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
-from kamapp.policy import can, require_permission
+from kamapp.policy import require_permission
 from kamapp.queueing import send_on_commit
 
 
 @require_GET
 def account_health(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
-    return render_tab(request, account, "health", health.report(account))
-
-
-def visible_alerts(request: TenantRequest):
-    accounts = KeyAccount.objects.visible_to(request.membership).values("pk")
-    return RiskAlert.objects.filter(tenant=request.tenant, account__in=accounts)
+    access = account_access(request.membership, keyaccount_pk)
+    return render_tab(request, access, "health", health.report(access.obj))
 
 
 @require_permission("account.view")
+@require_GET
 def alert_list(request: TenantRequest, slug: str) -> HttpResponse:
     form = AlertFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    found = visible_alerts(request).select_related("account", "owner__user")
+    found = RiskAlert.objects.visible_to(request.membership).select_related(
+        "account", "owner__user"
+    )
     found = (
         found.filter(status=data["status"])
         if data.get("status")
@@ -55,16 +52,7 @@ def alert_list(request: TenantRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpResponse:
-    alert = (
-        visible_alerts(request)
-        .select_related("account__owner__manager")
-        .filter(pk=riskalert_pk)
-        .first()
-    )
-    if alert is None:
-        raise Http404
-    if not can(request.membership, "account.edit", alert.account):
-        raise PermissionDenied
+    alert = alert_access(request.membership, riskalert_pk, edit=True).obj
     form = AlertActionForm(request.POST)
     if form.is_valid():
         do = form.cleaned_data["do"]

@@ -8,7 +8,7 @@ import csv
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import importers
 from accounts.models import Contact, KeyAccount
@@ -75,6 +75,7 @@ def contact_import(request: TenantRequest, slug: str) -> HttpResponse:
 
 
 @require_permission("account.view")
+@require_GET
 def contact_export(request: TenantRequest, slug: str) -> HttpResponse:
     contacts = (
         Contact.objects.filter(account__in=KeyAccount.objects.visible_to(request.membership))

@@ -1,14 +1,13 @@
 """Overview, Plan, Objectives & KPIs and Actions tabs."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import metrics, objectives, overview, plans
-from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
+from accounts.access import account_access, get_child_or_404, get_kpi, get_plan_revision
 from accounts.forms.plan import (
     AccountPlanForm,
     ActionForm,
@@ -19,20 +18,19 @@ from accounts.forms.plan import (
     ReviewForm,
 )
 from accounts.forms.relations import InteractionForm
-from accounts.models import KPI, Action, Objective, PlanRevision
+from accounts.models import KPI, Action, Objective
 from accounts.views.tabs import render_tab, save_audited, tab_view
-from kamapp.audit import record
+from kamapp.audit import record_change, snapshot
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.policy import can
 
 
 @require_GET
 def account_overview(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
-    context = overview.overview(account)
-    if can(request.membership, "account.edit", account):
-        context["form"] = InteractionForm(account=account)  # the quick log
-    return render_tab(request, account, "overview", context)
+    access = account_access(request.membership, keyaccount_pk)
+    context = overview.overview(access.obj)
+    if access.may_edit:
+        context["form"] = InteractionForm(account=access.obj)  # the quick log
+    return render_tab(request, access, "overview", context)
 
 
 def _plan_context(account, form=None) -> dict:
@@ -48,12 +46,12 @@ def _plan_context(account, form=None) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def account_plan(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk)
+    account = access.obj
     form = None
     if request.method == "POST" or request.GET.get("edit"):
-        if not can(request.membership, "account.edit", account):
-            raise PermissionDenied
-        before = {field: getattr(account.plan, field) for field in plans.FIELDS}
+        access.editable()
+        before = snapshot(account.plan, plans.FIELDS)
         form = AccountPlanForm(request.POST or None, instance=account.plan)
         if request.method == "POST" and form.is_valid():
             revision = plans.save(form.instance, before, request.user, form.cleaned_data["note"])
@@ -62,12 +60,13 @@ def account_plan(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpR
                 f"Plan saved as revision {revision.number}." if revision else "Nothing changed.",
             )
             form = None
-    return render_tab(request, account, "plan", _plan_context(account, form))
+    return render_tab(request, access, "plan", _plan_context(account, form))
 
 
 @require_POST
 def plan_review(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
     form = ReviewForm(request.POST)
     if form.is_valid():
         plans.review(account, request.user, form.cleaned_data["note"])
@@ -77,7 +76,7 @@ def plan_review(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
     else:
         messages.error(request, " ".join(form.errors["note"]))
     if htmx_partial(request):
-        return render_tab(request, account, "plan", _plan_context(account))
+        return render_tab(request, access, "plan", _plan_context(account))
     return redirect("account-plan", slug=slug, keyaccount_pk=account.pk)
 
 
@@ -85,10 +84,8 @@ def plan_review(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRe
 def plan_revision(
     request: TenantRequest, slug: str, keyaccount_pk: int, planrevision_pk: int
 ) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
-    revision = PlanRevision.objects.filter(plan__account=account, pk=planrevision_pk).first()
-    if revision is None:
-        raise Http404
+    account = account_access(request.membership, keyaccount_pk).obj
+    revision = get_plan_revision(account, planrevision_pk)
     previous = revision.plan.revisions.filter(number__lt=revision.number).first()
     context = {
         "account": account,
@@ -114,7 +111,7 @@ account_objectives = tab_view("objectives", objective_context, ObjectiveForm, "o
 def kpi_create(
     request: TenantRequest, slug: str, keyaccount_pk: int, objective_pk: int
 ) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
     objective = get_child_or_404(Objective, account, objective_pk)
     form = KPIForm(request.POST, instance=KPI(tenant_id=account.tenant_id, objective=objective))
     if form.is_valid():
@@ -132,10 +129,8 @@ def kpi_create(
 @require_POST
 def measurement_add(request: TenantRequest, slug: str, keyaccount_pk: int, kpi_pk: int):
     """Inline (HTMX): add a dated value, answer with the KPI's row redrawn."""
-    account = get_rw_account_for_member(request, keyaccount_pk)
-    kpi = KPI.objects.filter(objective__account=account, pk=kpi_pk).first()
-    if kpi is None:
-        raise Http404
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
+    kpi = get_kpi(account, kpi_pk)
     form = MeasurementForm(request.POST)
     if form.is_valid():
         form.instance.tenant_id, form.instance.kpi = account.tenant_id, kpi
@@ -177,20 +172,18 @@ account_actions = tab_view("actions", action_context, ActionForm, "action")
 @require_POST
 def action_status(request: TenantRequest, slug: str, keyaccount_pk: int, action_pk: int):
     """Inline (HTMX): move an action to another status; done stamps today's date."""
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
     action = get_child_or_404(Action, account, action_pk)
     form = ActionStatusForm(request.POST)
     if form.is_valid() and form.cleaned_data["status"] != action.status:
-        old = action.status
+        before = snapshot(action, ["status"])
         action.status = form.cleaned_data["status"]
         if action.status == Action.Status.DONE:
             action.done_date = action.done_date or timezone.localdate()
         else:
             action.done_date = None
         action.save(update_fields=["status", "done_date"])
-        record(
-            request.tenant, request.user, "action.status", action, {"status": [old, action.status]}
-        )
+        record_change(request.tenant, request.user, "action.status", action, before, ["status"])
     if htmx_partial(request):
         action = Action.objects.select_related("owner__user", "objective").get(pk=action.pk)
         context = {

@@ -1,5 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from accounts import portfolio
 from kamapp.http import TenantRequest
@@ -8,6 +9,7 @@ from kamapp.policy import require_permission
 
 
 @require_permission("tenant.view")
+@require_GET
 def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
     """My portfolio: the accounts the member looks after (a supervisor: their team's;
     admins and leaders: all), most urgent first."""

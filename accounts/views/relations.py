@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import financials
-from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
+from accounts.access import account_access, get_child_or_404
 from accounts.forms.relations import (
     ContactForm,
     FeedbackForm,
@@ -84,7 +84,8 @@ feedback = tab_view("feedback", feedback_context, FeedbackForm, "feedback")
 def interaction_delete(
     request: TenantRequest, slug: str, keyaccount_pk: int, interaction_pk: int
 ) -> HttpResponse:
-    account = get_rw_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
     interaction = get_child_or_404(Interaction, account, interaction_pk)
     record(
         request.tenant,
@@ -97,7 +98,7 @@ def interaction_delete(
     if htmx_partial(request):
         return render_tab(
             request,
-            account,
+            access,
             "interactions",
             interaction_context(account) | {"form": InteractionForm(account=account)},
         )
@@ -106,7 +107,8 @@ def interaction_delete(
 
 @require_GET
 def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-    account = get_account_for_member(request, keyaccount_pk)
+    access = account_access(request.membership, keyaccount_pk)
+    account = access.obj
     events = (
         AuditEvent.objects.for_tenant(request.tenant)
         .filter(
@@ -115,4 +117,4 @@ def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRespon
         )
         .select_related("actor")
     )
-    return render_tab(request, account, "history", {"page": paginate(request, events, 50)})
+    return render_tab(request, access, "history", {"page": paginate(request, events, 50)})

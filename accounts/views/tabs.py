@@ -6,27 +6,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import get_account_for_member, get_child_or_404, get_rw_account_for_member
+from accounts.access import account_access, get_child_or_404
 from accounts.models import KeyAccount
-from kamapp.audit import diff, record
+from kamapp.access import Access
+from kamapp.audit import record_change, snapshot
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.policy import can
-
-NOT_AUDITED = ["id", "tenant", "account"]
 
 
 @dataclass(frozen=True)
 class Tab:
     """One tab of the account page: its link, its template, and where it sits (`order`,
-    ascending). `context(request, account)`, when given, is what the template needs beyond
+    ascending). `context(request, access)`, when given, is what the template needs beyond
     what the tab's view passes to `render_tab`."""
 
     key: str
@@ -34,7 +30,7 @@ class Tab:
     url_name: str
     template: str
     order: int
-    context: Callable[[TenantRequest, KeyAccount], dict] | None = None
+    context: Callable[[TenantRequest, Access[KeyAccount]], dict] | None = None
 
 
 TABS: dict[str, Tab] = {}
@@ -63,18 +59,18 @@ register_tab(_own("history", "History", 1000))
 
 def render_tab(
     request: TenantRequest,
-    account: KeyAccount,
+    access: Access[KeyAccount],
     tab: str,
     context: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     registered = TABS[tab]
     context = {
-        "account": account,
+        "account": access.obj,
         "tab": tab,
         "tabs": sorted(TABS.values(), key=lambda t: t.order),
-        "may_edit": can(request.membership, "account.edit", account),
-        **(registered.context(request, account) if registered.context else {}),
+        "may_edit": access.may_edit,
+        **(registered.context(request, access) if registered.context else {}),
         **(context or {}),
         "tab_template": registered.template,
     }
@@ -92,8 +88,7 @@ def save_audited(request: TenantRequest, form, verb: str, before: dict | None = 
         setattr(form.instance, author, request.user)
     with transaction.atomic():
         obj = form.save()
-        after = model_to_dict(obj, exclude=NOT_AUDITED)
-        record(request.tenant, request.user, verb, obj, diff(before or {}, after))
+        record_change(request.tenant, request.user, verb, obj, before)
     return obj
 
 
@@ -102,12 +97,11 @@ def tab_view(tab: str, context: Callable[[KeyAccount], dict], form_class=None, n
 
     @require_http_methods(["GET", "POST"] if form_class else ["GET"])
     def view(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
-        account = get_account_for_member(request, keyaccount_pk)
-        may_edit = can(request.membership, "account.edit", account)
-        form = form_class(account=account) if form_class and may_edit else None
+        access = account_access(request.membership, keyaccount_pk)
+        account = access.obj
+        form = form_class(account=account) if form_class and access.may_edit else None
         if request.method == "POST":
-            if not may_edit:
-                raise PermissionDenied
+            access.editable()
             form = form_class(request.POST, account=account)
             if form.is_valid():
                 save_audited(request, form, f"{noun}.create")
@@ -115,7 +109,7 @@ def tab_view(tab: str, context: Callable[[KeyAccount], dict], form_class=None, n
                 if not htmx_partial(request):
                     return redirect(f"account-{tab}", slug=slug, keyaccount_pk=account.pk)
                 form = form_class(account=account)
-        return render_tab(request, account, tab, {"form": form, **context(account)})
+        return render_tab(request, access, tab, {"form": form, **context(account)})
 
     return view
 
@@ -125,9 +119,9 @@ def edit_view(model, form_class, tab: str, noun: str):
 
     @require_http_methods(["GET", "POST"])
     def view(request: TenantRequest, slug: str, keyaccount_pk: int, **kwargs) -> HttpResponse:
-        account = get_rw_account_for_member(request, keyaccount_pk)
+        account = account_access(request.membership, keyaccount_pk, edit=True).obj
         obj = get_child_or_404(model, account, next(iter(kwargs.values())))
-        before = model_to_dict(obj, exclude=NOT_AUDITED)
+        before = snapshot(obj)
         form = form_class(request.POST or None, instance=obj, account=account)
         if request.method == "POST" and form.is_valid():
             save_audited(request, form, f"{noun}.update", before)

@@ -1,4 +1,5 @@
-"""Who may see and do what, table-driven over the pages that exist."""
+"""Member management writes with real data, per role. Every route's refusals and empty posts
+are in the role sweep (tests/security/test_role_sweep.py)."""
 
 import pytest
 
@@ -7,14 +8,10 @@ ALL = {ADMIN, LEADER, SUPERVISOR, KAM}
 
 # (method, url name, needs an object, roles allowed, status when allowed)
 CASES = [
-    ("get", "dashboard", None, ALL, 200),
-    ("get", "member-list", None, {ADMIN, LEADER, SUPERVISOR}, 200),
     ("post", "member-list", None, {ADMIN}, 302),
-    ("get", "member-edit", "membership", {ADMIN}, 200),
     ("post", "member-edit", "membership", {ADMIN}, 302),
     ("post", "member-toggle-active", "membership", {ADMIN}, 302),
     ("post", "invitation-revoke", "invitation", {ADMIN}, 302),
-    ("get", "audit-log", None, {ADMIN}, 200),
 ]
 
 POST_DATA = {

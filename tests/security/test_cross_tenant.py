@@ -3,67 +3,25 @@
 Tenant A owns objects; a member of tenant B asks for them, GET and POST, through A's slug and
 through B's own slug with A's ids. Every answer must be 404; anonymous users go to sign-in.
 New URLs are covered without editing this file, as long as object ids in routes are named
-`<model_name>_pk` (e.g. `membership_pk`) and tenant A has such an object (see `populate`).
+`<model_name>_pk` (e.g. `membership_pk`) and tenant A has such an object (see `populate` in
+tests/security/routes.py).
 """
 
-import re
-
 import pytest
-from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from kamapp.models import TenantModel
-
-TENANT_PREFIX = "o/<slug:slug>/"
-PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
-def tenant_routes() -> list[str]:
-    return sorted(r for r in _walk(get_resolver().url_patterns) if r.startswith(TENANT_PREFIX))
-
-
-TENANT_MODELS = {
-    model._meta.model_name: model for model in apps.get_models() if issubclass(model, TenantModel)
-}
-
-
-def populate(org) -> None:
-    """Give tenant A at least one row of every kind the routes name: memberships and an
-    invitation come with Org, the rest from each app's demo seed (two accounts' worth)."""
-    from kamapp.audit import record
-    from kamapp.demo import seed_apps
-
-    record(org.tenant, org.admin.user, "test.populate", org.admin)
-    seed_apps(org.tenant, size=2)
+from tests.security.routes import fill as fill_route
+from tests.security.routes import parameters, populate, tenant_routes
 
 
 def fill(route: str, slug: str, tenant) -> str:
-    def value(match: re.Match) -> str:
-        name = match["name"]
-        if name == "slug":
-            return slug
-        if name.endswith("_pk"):
-            model = TENANT_MODELS.get(name.removesuffix("_pk"))
-            assert model is not None, f"{route}: {name} names no tenant model"
-            obj = model.objects.filter(tenant=tenant).order_by("pk").first()
-            assert obj is not None, f"{route}: populate() must create a {model.__name__} for A"
-            return str(obj.pk)
-        return "x"
-
-    return "/" + PARAM.sub(value, route)
+    """The route with tenant's first object of each kind it names."""
+    return fill_route(
+        route, slug, lambda model: model.objects.filter(tenant=tenant).order_by("pk").first()
+    )
 
 
 def has_object_ids(route: str) -> bool:
-    return any(m["name"] != "slug" for m in PARAM.finditer(route))
+    return bool(parameters(route))
 
 
 ROUTES = tenant_routes()
