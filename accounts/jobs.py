@@ -4,8 +4,8 @@ the page says so (the hourly run scores every account anyway), and a state that 
 moving for longer than a task may run is a dead worker's."""
 
 import time
-from contextlib import suppress
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
