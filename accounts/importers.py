@@ -17,6 +17,7 @@ from accounts.models import AccountPlan, AccountStatus, Contact, KeyAccount, Tie
 from kamapp import inputs
 from kamapp.audit import record
 from kamapp.models import Membership, Role
+from kamapp.trees import reaches
 
 MAX_BYTES = 2 * 1024 * 1024
 ACCOUNT_COLUMNS = [
@@ -235,18 +236,13 @@ def check_contacts(rows: list[Row], accounts: dict[str, KeyAccount]) -> None:
         boss = row.values["reports_to"]
         if account and boss and (account.pk, boss.lower()) not in names:
             row.errors.append(f"Reports to “{boss}”: no contact of that name at {account.name}.")
-        elif account and boss and _loops(boss_in_file, account.pk, row.values["name"].lower()):
+        elif account and boss and _loops(boss_in_file, account.pk, row.values["name"]):
             row.errors.append(f"Reports to “{boss}” would make a reporting loop.")
 
 
 def _loops(boss_of: dict[tuple, str], account_id: int, name: str) -> bool:
-    seen, current = set(), boss_of.get((account_id, name))
-    while current is not None and current not in seen:
-        if current == name:
-            return True
-        seen.add(current)
-        current = boss_of.get((account_id, current))
-    return False
+    name = name.lower()
+    return reaches(boss_of.get((account_id, name)), name, lambda n: boss_of.get((account_id, n)))
 
 
 def _check_model(row: Row, instance: models.Model) -> None:

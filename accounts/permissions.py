@@ -4,6 +4,7 @@ their team's accounts, supervisors their team's."""
 
 from kamapp import policy
 from kamapp.models import Membership, Role
+from kamapp.trees import reaches
 
 ALL = set(Role)
 EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.KAM}
@@ -11,14 +12,7 @@ EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.KAM}
 
 def _manages(membership: Membership, owner: Membership) -> bool:
     """Is `membership` above `owner` in the reporting tree?"""
-    seen = set()
-    current = owner.manager
-    while current is not None and current.pk not in seen:
-        if current.pk == membership.pk:
-            return True
-        seen.add(current.pk)
-        current = current.manager
-    return False
+    return reaches(owner.manager, membership, lambda member: member.manager)
 
 
 def may_edit(membership: Membership, account) -> bool:

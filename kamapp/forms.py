@@ -8,6 +8,7 @@ from kamapp.inputs import SafeInputs
 from kamapp.models import Invitation, Membership, Role, User
 from kamapp.queueing import send_on_commit
 from kamapp.tasks import send_password_reset
+from kamapp.trees import reaches
 
 
 def check_password(request, email: str, password: str) -> User | None:
@@ -112,13 +113,13 @@ class MembershipForm(SafeInputs, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         manager = cleaned.get("manager")
-        # Walk up the tree: a member cannot end up managing themselves.
-        seen = set()
-        while manager is not None and manager.pk not in seen:
-            if manager.pk == self.instance.pk:
+        # A member cannot end up managing themselves (the tenant's tree in one query).
+        if manager is not None:
+            manager_of = dict(
+                Membership.objects.for_tenant(self.instance.tenant).values_list("pk", "manager")
+            )
+            if reaches(manager.pk, self.instance.pk, manager_of.get):
                 raise ValidationError({"manager": "That would make a reporting loop."})
-            seen.add(manager.pk)
-            manager = manager.manager
         return cleaned
 
 

@@ -4,6 +4,7 @@ from accounts import surveys
 from accounts.forms.accounts import AccountChildForm, DateInput
 from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
 from kamapp.inputs import SafeInputs
+from kamapp.trees import reaches
 
 
 class ContactForm(AccountChildForm):
@@ -32,13 +33,13 @@ class ContactForm(AccountChildForm):
 
     def clean_reports_to(self):
         boss = self.cleaned_data["reports_to"]
-        seen = set()
-        current = boss
-        while current is not None and current.pk not in seen:
-            if self.instance.pk and current.pk == self.instance.pk:
+        if boss is not None and self.instance.pk:
+            # The account's whole chart in one query, however deep the chain.
+            boss_of = dict(
+                Contact.objects.filter(account_id=boss.account_id).values_list("pk", "reports_to")
+            )
+            if reaches(boss.pk, self.instance.pk, boss_of.get):
                 raise forms.ValidationError("That would make a reporting loop.")
-            seen.add(current.pk)
-            current = current.reports_to
         return boss
 
 

@@ -47,3 +47,22 @@ def test_the_contact_form_refuses_a_reporting_loop(client, org_a, account):
     assert "reporting loop" in response.text
     a.refresh_from_db()
     assert a.reports_to is None
+
+
+def test_the_loop_check_reads_the_chart_once_however_deep(
+    client, org_a, account, django_assert_max_num_queries
+):
+    top = make_contact(account, "Top")
+    boss = top
+    for n in range(300):
+        boss = Contact.objects.create(
+            tenant=account.tenant, account=account, name=f"C{n}", reports_to=boss
+        )
+    client.force_login(org_a.admin.user)
+    url = f"/o/{org_a.tenant.slug}/accounts/{account.pk}/stakeholders/{top.pk}/edit/"
+    data = {"name": "Top", "influence": "medium", "relationship_strength": 3, "reports_to": boss.pk}
+    # session, tenant, membership, RLS, account, contact, reports-to choice, the chart, the
+    # page's own reads: a fixed number, not one per level of the chain
+    with django_assert_max_num_queries(20):
+        response = client.post(url, data)
+    assert "reporting loop" in response.text
