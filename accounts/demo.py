@@ -430,6 +430,8 @@ def _interactions(tenant, account, owner, contacts, rng, today, add, quiet=False
     gap = {Tier.STRATEGIC: 9, Tier.KEY: 14, Tier.DEVELOPMENT: 24}[account.tier]
     day = rng.randrange(2, 6) + (75 if quiet else 0)
     first = True
+    sponsors = [c for c in contacts if c.buying_role in Contact.KEY_ROLES]  # met in turn
+    turn = 0
     while day < 365:
         interaction = Interaction.objects.create(
             tenant=tenant,
@@ -440,7 +442,10 @@ def _interactions(tenant, account, owner, contacts, rng, today, add, quiet=False
             meaningful=first or rng.random() < 0.35,
             logged_by=owner.user,
         )
-        for contact in rng.sample(contacts, min(len(contacts), rng.randrange(1, 4))):
+        met = set(rng.sample(contacts, min(len(contacts), rng.randrange(1, 4))))
+        met.add(sponsors[turn % len(sponsors)])
+        turn += 1
+        for contact in met:
             add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
         first = False
         day += rng.randrange(gap // 2, gap + gap // 2)

@@ -88,7 +88,10 @@ def test_a_snooze_expires_back_to_open(org_a, demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_evaluating_at_once_open_one_alert(org_a):
-    account = make_account(org_a, "Race Corp")  # never reviewed: plan_stale fires
+    account = make_account(org_a, "Race Corp")  # never reviewed in a year: plan_stale fires
+    KeyAccount.objects.filter(pk=account.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=365)
+    )
     barrier = threading.Barrier(2)
     errors = []
 
