@@ -58,7 +58,11 @@ def _young(i: health.Inputs, days: int) -> bool:
 
 def _said_by(voice: str) -> str:
     """Whose answer a sentiment finding rests on, in words."""
-    return f" ({Origin(voice).label})" if voice else ""
+    if not voice:
+        return ""
+    if voice == Origin.CUSTOMER:
+        return " (the customer’s own answer)"
+    return f" ({Origin(voice).label}; no customer answers)"
 
 
 @rule("no_contact", "No meaningful contact")

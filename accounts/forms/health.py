@@ -126,10 +126,16 @@ class AlertFilterForm(SafeInputs, forms.Form):
 
 class AlertActionForm(SafeInputs, forms.Form):
     do = forms.ChoiceField(
-        choices=[("acknowledge", "Acknowledge"), ("snooze", "Snooze"), ("resolve", "Resolve")]
+        choices=[
+            ("acknowledge", "Acknowledge"),
+            ("snooze", "Snooze"),
+            ("resolve", "Resolve"),
+            ("dismiss", "Not useful"),
+        ]
     )
     until = forms.DateField(required=False)
     note = forms.CharField(max_length=300, required=False)
+    reason = forms.ChoiceField(required=False, choices=RiskAlert.Dismissal.choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -139,4 +145,6 @@ class AlertActionForm(SafeInputs, forms.Form):
             self.add_error("until", "Snooze until a date after today.")
         if cleaned.get("do") == "resolve" and not cleaned.get("note"):
             self.add_error("note", "Say how it was resolved.")
+        if cleaned.get("do") == "dismiss" and not cleaned.get("reason"):
+            self.add_error("reason", "Say why it is not useful.")
         return cleaned
