@@ -387,7 +387,7 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
                 )
     # a concurrent run may have opened some: the partial unique index skips them
     opened = {"tenant_id": tenant.pk, "status": RiskAlert.Status.OPEN, "opened_at": now,
-              "updated_at": now, "note": "", "cleared": False, "dismissal": ""}  # fmt: skip
+              "updated_at": now, "note": ""}  # fmt: skip
     inserted = db.insert_json(
         "accounts_riskalert", NEW_ALERT_COLUMNS, new, opened, skip_conflicts=True
     )

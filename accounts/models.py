@@ -538,8 +538,11 @@ class RiskAlert(AccountChild):
     notified_at = models.DateTimeField(null=True, blank=True)
     # the rule's track record: someone acted on it, the condition cleared, or not useful
     acted_at = models.DateTimeField(null=True, blank=True)
-    cleared = models.BooleanField(default=False)
-    dismissal = models.CharField(max_length=14, choices=Dismissal.choices, blank=True)
+    # database defaults too: the health run inserts alerts with raw SQL
+    cleared = models.BooleanField(default=False, db_default=False)
+    dismissal = models.CharField(
+        max_length=14, choices=Dismissal.choices, blank=True, default="", db_default=""
+    )
 
     objects = RiskAlertQuerySet.as_manager()
 
