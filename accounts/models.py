@@ -163,12 +163,27 @@ class Contact(AccountChild):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
     )
     notes = models.TextField(blank=True)
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Left the company on",
+        help_text="When they left: a key role lost is a risk until someone replaces them.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Origin(models.TextChoices):
+    """Where a fact comes from: what the customer said outranks what we typed."""
+
+    CUSTOMER = "customer", "the customer"
+    SYSTEM = "system", "derived from records"
+    KAM = "kam", "logged by the KAM"
+    SUPERVISOR = "supervisor", "noted by a supervisor"
 
 
 class Objective(AccountChild):
@@ -363,6 +378,13 @@ class CustomerFeedback(AccountChild):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MEETING)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    # Only a survey answer is the customer's own voice; the rest is someone's account of it.
+    ORIGINS = {
+        Source.SURVEY: Origin.CUSTOMER,
+        Source.MEETING: Origin.KAM,
+        Source.SUPERVISOR_CALL: Origin.SUPERVISOR,
+    }
+
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
@@ -371,6 +393,14 @@ class CustomerFeedback(AccountChild):
                 name="feedback_has_a_score",
             ),
         ]
+
+    @property
+    def origin(self) -> str:
+        return self.ORIGINS[self.source]
+
+    @property
+    def origin_label(self) -> str:
+        return Origin(self.origin).label
 
 
 class SurveyRequest(SignedLink, AccountChild):
@@ -478,8 +508,16 @@ class RiskAlert(AccountChild):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         SNOOZED = "snoozed", "Snoozed"
         RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed as not useful"
+
+    class Dismissal(models.TextChoices):
+        WRONG = "wrong", "Wrong: the account is fine"
+        HANDLED = "handled", "Already handled"
+        NOT_IMPORTANT = "not_important", "Not important"
 
     LIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.SNOOZED]
+    # A dismissed alert keeps its rule quiet on the account this long.
+    DISMISSAL_DAYS = 90
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="alerts")
     rule = models.CharField(max_length=40)
@@ -498,6 +536,13 @@ class RiskAlert(AccountChild):
     snoozed_until = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # the rule's track record: someone acted on it, the condition cleared, or not useful
+    acted_at = models.DateTimeField(null=True, blank=True)
+    # database defaults too: the health run inserts alerts with raw SQL
+    cleared = models.BooleanField(default=False, db_default=False)
+    dismissal = models.CharField(
+        max_length=14, choices=Dismissal.choices, blank=True, default="", db_default=""
+    )
 
     objects = RiskAlertQuerySet.as_manager()
 

@@ -12,7 +12,7 @@ import copy
 from django.utils import timezone
 
 from accounts import alerts, health
-from accounts.models import CustomerFeedback, KeyAccount
+from accounts.models import CustomerFeedback, KeyAccount, Origin
 from kamapp.audit import diff, record
 from kamapp.charts import score_bars
 from reviews.models import CriterionRating, PerformanceReview, ScorecardTemplate
@@ -104,12 +104,16 @@ def _health(verdicts, feedback) -> dict | None:
 
 
 def _nps(verdicts, feedback) -> dict | None:
-    """Net Promoter Score of the period's answers: promoters (9–10) minus detractors (0–6)."""
-    scores = [f["nps"] for f in feedback if f["nps"] is not None]
+    """Net Promoter Score of the customers' own answers in the period: promoters (9–10) minus
+    detractors (0–6). Feedback someone logged for them is shown, never scored as their voice."""
+    scores = [f["nps"] for f in feedback if f["nps"] is not None and f["origin"] == Origin.CUSTOMER]
+    logged = sum(f["nps"] is not None and f["origin"] != Origin.CUSTOMER for f in feedback)
+    aside = f"; {logged} logged by the team not scored" if logged else ""
     if not scores:
         return None
     nps = round(100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores))
-    return {"score": round((nps + 100) / 2), "value": f"NPS {nps:+d} from {len(scores)} answers"}
+    value = f"NPS {nps:+d} from {len(scores)} customer answers{aside}"
+    return {"score": round((nps + 100) / 2), "value": value}
 
 
 METRICS = {
@@ -185,8 +189,15 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
         )
     )
     for row in said:
+        origin = CustomerFeedback.ORIGINS[row["source"]]
         out[row["account__owner_id"]]["feedback"].append(
-            {**row, "account": names[row["account_id"]], "date": row["date"].isoformat()}
+            {
+                **row,
+                "account": names[row["account_id"]],
+                "date": row["date"].isoformat(),
+                "origin": origin,
+                "origin_label": Origin(origin).label,
+            }
         )
     for facts in out.values():
         facts["accounts"].sort(key=lambda a: (a["score"] is None, a["score"] or 0))

@@ -14,7 +14,14 @@ from accounts.forms.relations import (
     InteractionForm,
     SurveyRequestForm,
 )
-from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount, SurveyRequest
+from accounts.models import (
+    Contact,
+    CustomerFeedback,
+    Interaction,
+    KeyAccount,
+    Origin,
+    SurveyRequest,
+)
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
@@ -49,8 +56,10 @@ def interaction_context(account: KeyAccount) -> dict:
 
 def feedback_context(account: KeyAccount) -> dict:
     entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
-    latest_nps = next((e for e in entries if e.nps is not None), None)
-    latest_csat = next((e for e in entries if e.csat is not None), None)
+    # the customer's own answer first, as health reads it
+    by_voice = sorted(entries, key=lambda e: e.origin != Origin.CUSTOMER)
+    latest_nps = next((e for e in by_voice if e.nps is not None), None)
+    latest_csat = next((e for e in by_voice if e.csat is not None), None)
     scored = [e for e in reversed(entries) if e.nps is not None]  # oldest first
     trend = (
         line_chart(
