@@ -7,10 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
-    Contact,
-    CustomerFeedback,
-    Interaction,
-    InteractionContact,
     KeyAccount,
     KPIMeasurement,
     ProcessConfirmation,
@@ -20,9 +16,9 @@ from accounts.models import (
 from accounts.process import conformance
 from kamapp.models import AuditEvent
 from tests.accounts.conftest import (
+    follow_process,
     make_account,
     make_action,
-    make_contact,
     make_kpi,
     make_objective,
 )
@@ -32,27 +28,6 @@ TODAY = timezone.localdate()
 
 def _percents(org) -> dict[int, int]:
     return conformance.percents(org.tenant, KeyAccount.objects.for_tenant(org.tenant), TODAY)
-
-
-def _follow_everything(account, org) -> None:
-    """Give the account every fact the default process checks."""
-    objective = make_objective(account)
-    kpi = make_kpi(objective)
-    KPIMeasurement.objects.create(tenant=org.tenant, kpi=kpi, date=TODAY, value=30)
-    make_action(account, owner=org.kam, due_date=TODAY + datetime.timedelta(days=10))
-    meeting = Interaction.objects.create(
-        tenant=org.tenant, account=account, kind=Interaction.Kind.QBR, summary="QBR", date=TODAY
-    )
-    for role in (Contact.BuyingRole.ECONOMIC_BUYER, Contact.BuyingRole.DECISION_MAKER):
-        contact = make_contact(account, name=role, buying_role=role)
-        InteractionContact.objects.create(tenant=org.tenant, interaction=meeting, contact=contact)
-    CustomerFeedback.objects.create(tenant=org.tenant, account=account, nps=9, date=TODAY)
-    account.plan.next_review_due = TODAY + datetime.timedelta(days=30)
-    account.plan.save()
-    item = ProcessItem.objects.for_tenant(org.tenant).get(rule=ProcessItem.Rule.CONFIRMED)
-    ProcessConfirmation.objects.create(
-        tenant=org.tenant, account=account, item=item, note="Priorities agreed"
-    )
 
 
 def test_every_tenant_starts_with_the_default_process(org_a):
@@ -71,14 +46,14 @@ def test_an_empty_account_follows_nothing_and_is_told_what_to_do(org_a):
 
 def test_an_account_with_every_fact_follows_the_whole_process(org_a):
     account = make_account(org_a)
-    _follow_everything(account, org_a)
+    follow_process(account, org_a)
     found = conformance.for_accounts(org_a.tenant, KeyAccount.objects.all(), TODAY)[account.pk]
     assert found.percent == 100 and found.followed and not found.next_steps
 
 
 def test_partial_states_count_item_by_item(org_a):
     account = make_account(org_a)
-    _follow_everything(account, org_a)
+    follow_process(account, org_a)
     # a goal without a KPI, an action without an owner, a stale KPI, an old confirmation
     make_objective(account, title="Enter a new market")
     make_action(account, title="Call", due_date=None)
@@ -105,7 +80,10 @@ def test_items_apply_to_their_tiers_only(org_a):
 def test_conformance_takes_a_fixed_number_of_queries(org_a, django_assert_max_num_queries):
     for n in range(6):
         account = make_account(org_a, name=f"Account {n}")
-        _follow_everything(account, org_a) if n % 2 else make_objective(account)
+        if n % 2:
+            follow_process(account, org_a)
+        else:
+            make_objective(account)
     # items, accounts, objectives, buyers met, actions, KPIs, QBRs, feedback, confirmations
     with django_assert_max_num_queries(9):
         found = _percents(org_a)
