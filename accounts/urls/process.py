@@ -1,7 +1,7 @@
 from django.urls import path
 
 from accounts.urls.detail import ACCOUNT
-from accounts.views import process
+from accounts.views import process, sharing
 
 urlpatterns = [
     path("settings/process/", process.process_settings, name="process-settings"),
@@ -30,5 +30,11 @@ urlpatterns = [
         ACCOUNT + "process/items/<int:processitem_pk>/confirm/",
         process.process_confirm,
         name="process-confirm",
+    ),
+    path(ACCOUNT + "joint-plan/", sharing.joint_plan, name="account-joint-plan"),
+    path(
+        ACCOUNT + "joint-plan/<int:sharedplan_pk>/revoke/",
+        sharing.joint_plan_revoke,
+        name="joint-plan-revoke",
     ),
 ]
