@@ -25,6 +25,7 @@ from accounts.models import (
     KPIMeasurement,
     Objective,
     PlanRevision,
+    SharedPlan,
     SurveyRequest,
     Tier,
 )
@@ -206,6 +207,7 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
         PlanRevision,
         AccountTeamMember,
         SurveyRequest,
+        SharedPlan,
     ):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     return len(customers)
@@ -287,6 +289,18 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
         )
     if index < 3:
         _survey(tenant, account, owner, contacts[0], index, add)
+    if index == 0:  # the plan shared with the customer's lead contact
+        add(
+            SharedPlan(
+                tenant=tenant,
+                account=account,
+                contact=contacts[0],
+                email=contacts[0].email,
+                shared_by=owner.user,
+                created_at=timezone.now() - datetime.timedelta(days=2),
+                expires_on=today + datetime.timedelta(days=28),
+            )
+        )
 
 
 def _new_account(tenant, account, owner, contacts, rng, today, add) -> None:
@@ -469,6 +483,7 @@ def _actions(tenant, account, owner, rng, today, add, slipping=False) -> None:
                 status=status,
                 planned_budget=budget,
                 done_date=done,
+                shared=status == "in_progress",
                 actual_cost=(budget * Decimal(str(rng.uniform(0.7, 1.4)))).quantize(Decimal("1"))
                 if status != "planned"
                 else None,

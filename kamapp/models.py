@@ -69,12 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ThrottleEvent(models.Model):
-    """A failed sign-in or a password-reset request, counted by `kamapp.throttle` per email
-    and per client address. Not tenant data: it is counted before anyone is signed in."""
+    """A failed sign-in, a password-reset request or a request to a public link, counted by
+    `kamapp.throttle` per email and per client address. Not tenant data: it is counted before
+    anyone is signed in."""
 
     class Kind(models.TextChoices):
         SIGN_IN_FAILURE = "sign-in-failure"
         PASSWORD_RESET = "password-reset"
+        PUBLIC_LINK = "public-link"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     email = models.CharField(max_length=254)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import alerts, health
 from accounts.models import CustomerFeedback, KeyAccount, Origin
+from accounts.process import conformance
 from kamapp.audit import diff, record
 from kamapp.charts import score_bars
 from reviews.models import CriterionRating, PerformanceReview, ScorecardTemplate
@@ -45,6 +46,8 @@ DEFAULT = [
              "kind": "metric", "indicator": "leading", "metric": "plan"},
             {"key": "execution", "label": "Action execution", "weight": 20,
              "kind": "metric", "indicator": "leading", "metric": "execution"},
+            {"key": "process", "label": "Our KAM Process followed", "weight": 15,
+             "kind": "metric", "indicator": "leading", "metric": "conformance"},
             {"key": "leadership", "label": "Leadership and collaboration", "weight": 25,
              "kind": "rating", "indicator": "leading"},
         ],
@@ -74,8 +77,8 @@ def _mean(values) -> float | None:
 def _component(name: str, unit: str):
     """A metric that is the mean of one health component over the KAM's accounts."""
 
-    def metric(verdicts: list[health.Health], feedback: list[dict]) -> dict | None:
-        scores = [v.components[name]["score"] for v in verdicts]
+    def metric(facts: dict) -> dict | None:
+        scores = [v.components[name]["score"] for v in facts["verdicts"]]
         mean = _mean(scores)
         if mean is None:
             return None
@@ -85,8 +88,10 @@ def _component(name: str, unit: str):
     return metric
 
 
-def _attainment(verdicts, feedback) -> dict | None:
-    shares = [v.components["customer_results"]["facts"].get("attainment") for v in verdicts]
+def _attainment(facts: dict) -> dict | None:
+    shares = [
+        v.components["customer_results"]["facts"].get("attainment") for v in facts["verdicts"]
+    ]
     mean = _mean(shares)
     if mean is None:
         return None
@@ -95,7 +100,8 @@ def _attainment(verdicts, feedback) -> dict | None:
     return {"score": round(100 * mean), "value": value}
 
 
-def _health(verdicts, feedback) -> dict | None:
+def _health(facts: dict) -> dict | None:
+    verdicts = facts["verdicts"]
     mean = _mean(v.score for v in verdicts)
     if mean is None:
         return None
@@ -103,9 +109,10 @@ def _health(verdicts, feedback) -> dict | None:
     return {"score": round(mean), "value": f"mean health {mean:.0f}, {at_risk} at risk"}
 
 
-def _nps(verdicts, feedback) -> dict | None:
+def _nps(facts: dict) -> dict | None:
     """Net Promoter Score of the customers' own answers in the period: promoters (9–10) minus
     detractors (0–6). Feedback someone logged for them is shown, never scored as their voice."""
+    feedback = facts["feedback"]
     scores = [f["nps"] for f in feedback if f["nps"] is not None and f["origin"] == Origin.CUSTOMER]
     logged = sum(f["nps"] is not None and f["origin"] != Origin.CUSTOMER for f in feedback)
     aside = f"; {logged} logged by the team not scored" if logged else ""
@@ -116,6 +123,19 @@ def _nps(verdicts, feedback) -> dict | None:
     return {"score": round((nps + 100) / 2), "value": value}
 
 
+def _conformance(facts: dict) -> dict | None:
+    """A leading indicator: how far the KAM's accounts follow Our KAM Process."""
+    percents = facts.get("conformance", [])
+    mean = _mean(percents)
+    if mean is None:
+        return None
+    counted = sum(p is not None for p in percents)
+    return {
+        "score": round(mean),
+        "value": f"{mean:.0f}% of the process followed, {counted} accounts",
+    }
+
+
 METRICS = {
     "attainment": _attainment,
     "health": _health,
@@ -124,6 +144,7 @@ METRICS = {
     "commercial": _component("commercial", "commercial"),
     "plan": _component("plan_vitality", "plan vitality"),
     "execution": _component("execution", "execution"),
+    "conformance": _conformance,
 }
 
 
@@ -151,7 +172,13 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
     names = {pk: name for pk, _, name in owned}
     inputs = health.gather(tenant, list(names), today=cycle.period_end)
     model = health.model_for(tenant)
-    out = {kam.pk: {"accounts": [], "verdicts": [], "flags": [], "feedback": []} for kam in kams}
+    out = {
+        kam.pk: {"accounts": [], "verdicts": [], "flags": [], "feedback": [], "conformance": []}
+        for kam in kams
+    }
+    followed = conformance.percents(
+        tenant, KeyAccount.objects.for_tenant(tenant).filter(pk__in=names), cycle.period_end
+    )
     for pk, owner, name in owned:
         item = inputs.get(pk)
         if item is None:
@@ -159,6 +186,7 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
         verdict = health.score(item, model, cycle.period_end)
         facts = out[owner]
         facts["verdicts"].append(verdict)
+        facts["conformance"].append(followed.get(pk))
         facts["accounts"].append({"name": name, "score": verdict.score, "band": verdict.band})
         for rule, found in alerts.findings(item, verdict, model, cycle.period_end).items():
             if found.severity != alerts.LOW:
@@ -211,7 +239,7 @@ def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]
         for criterion in section["criteria"]:
             metric = None
             if criterion["kind"] in {"metric", "both"}:
-                metric = METRICS[criterion["metric"]](facts["verdicts"], facts["feedback"])
+                metric = METRICS[criterion["metric"]](facts)
             rating = ratings.get(criterion["key"])
             criterion["metric_result"] = metric
             criterion["self_rating"] = rating.self_rating if rating else None

@@ -68,6 +68,14 @@ def test_the_scorecard_weighs_data_and_ratings():
     assert internal["score"] is None and card["overall"] == customer["score"]
 
 
+def test_process_conformance_is_a_leading_metric():
+    criterion = next(c for c in scorecard.criteria(scorecard.DEFAULT) if c["key"] == "process")
+    assert criterion["indicator"] == "leading"
+    found = scorecard.METRICS["conformance"]({"conformance": [100, 50, None]})
+    assert found == {"score": 75, "value": "75% of the process followed, 2 accounts"}
+    assert scorecard.METRICS["conformance"]({"conformance": [None]}) is None
+
+
 @pytest.fixture
 def cycle(org_a):
     for n in range(3):
@@ -222,7 +230,7 @@ def test_admins_weigh_the_scorecard(client, org_a, cycle):
     client.force_login(org_a.admin.user)
     form = client.get(url).context["form"]
     data = {name: field.initial for name, field in form.fields.items()}
-    internal = ["revenue", "plan_discipline", "execution", "leadership"]
+    internal = ["revenue", "plan_discipline", "execution", "process", "leadership"]
     zeroed = {**data, **{f"criterion_{key}": 0 for key in internal}}
     assert "Internal results: give one criterion a weight." in client.post(url, zeroed).text
     client.post(url, {**data, "section_customer": 80, "criterion_revenue": 60})
