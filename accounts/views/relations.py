@@ -25,7 +25,7 @@ from accounts.models import (
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
-from kamapp.charts import Series, line_chart
+from kamapp.charts import SWATCHES, Series, line_chart
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.models import AuditEvent
@@ -54,6 +54,13 @@ def interaction_context(account: KeyAccount) -> dict:
     return {"interactions": interactions}
 
 
+# The customer's voice and what the team logged for them, kept apart (see Origin).
+NPS_SERIES = [
+    ("The customer's answers", True, "brand"),
+    ("Logged by the team", False, "amber"),
+]
+
+
 def feedback_context(account: KeyAccount) -> dict:
     entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
     # the customer's own answer first, as health reads it
@@ -64,8 +71,15 @@ def feedback_context(account: KeyAccount) -> dict:
     trend = (
         line_chart(
             [f"{e.date:%-d %b}" for e in scored],
-            [Series("NPS", [e.nps for e in scored])],
-            title="NPS answers over time (0–10)",
+            [
+                Series(
+                    label,
+                    [e.nps if (e.origin == Origin.CUSTOMER) == mine else None for e in scored],
+                    color=SWATCHES[swatch],
+                )
+                for label, mine, swatch in NPS_SERIES
+            ],
+            title="NPS over time (0–10): the customer's own answers and feedback the team logged",
             width=1000,
             height=180,
             guides=[("promoter", 9), ("detractor", 6)],
@@ -75,6 +89,7 @@ def feedback_context(account: KeyAccount) -> dict:
     )
     return {
         "nps_trend": trend,
+        "nps_series": NPS_SERIES,
         "entries": entries,
         "latest_nps": latest_nps,
         "latest_csat": latest_csat,
