@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import health, metrics
+from accounts import badges, health, metrics
 from accounts.models import RiskAlert
 from kamapp import db
 from kamapp.audit import record
@@ -208,18 +208,20 @@ def findings(i: health.Inputs, h: health.Health, model: dict, today) -> dict[str
 
 
 @transaction.atomic
-def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
-    """Open, refresh and resolve the tenant's alerts; returns counts. Safe to run twice or in
-    two workers at once: new alerts are inserted with ON CONFLICT DO NOTHING."""
+def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today, accounts=None) -> dict:
+    """Open, refresh and resolve the tenant's alerts (only those of `accounts`, ids or a
+    queryset of them, when given); returns counts. Safe to run twice or in two workers at
+    once: new alerts are inserted with ON CONFLICT DO NOTHING."""
     # `details` are the numbers the message states: a changed message refreshes them, and
     # not reading them back spares parsing a JSON document per live alert
     fields = ["pk", "status", "severity", "message", "snoozed_until"]
+    found = RiskAlert.objects.for_tenant(tenant).filter(status__in=RiskAlert.LIVE)
+    if accounts is not None:
+        found = found.filter(account_id__in=accounts)
     live = {
-        # every live alert of the tenant: those of archived accounts resolve below
+        # every live alert in scope: those of archived accounts resolve below
         (account, rule): dict(zip(fields, rest, strict=True))
-        for account, rule, *rest in RiskAlert.objects.for_tenant(tenant)
-        .filter(status__in=RiskAlert.LIVE)
-        .values_list("account_id", "rule", *fields)
+        for account, rule, *rest in found.values_list("account_id", "rule", *fields)
     }
     now = timezone.now()
     new, changed, seen = [], [], set()
@@ -266,6 +268,8 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
         note="Resolved automatically: the condition cleared.",
         updated_at=now,
     )
+    if inserted or changed or cleared:
+        badges.alerts_changed(tenant.pk)
     return {"opened": inserted, "updated": len(changed), "resolved": len(cleared)}
 
 
@@ -287,6 +291,7 @@ def _move(alert: RiskAlert, actor, status: str, extra: dict | None = None) -> No
     old = alert.status
     alert.status = status
     alert.save()
+    badges.alerts_changed(alert.tenant_id)
     record(
         alert.tenant, actor, f"alert.{status}", alert, {"status": [old, status], **(extra or {})}
     )

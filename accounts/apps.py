@@ -5,9 +5,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions
+        from accounts import permissions, rescoring, tasks
 
         permissions.register()
+        rescoring.register(tasks.rescore_account)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from accounts import demo
