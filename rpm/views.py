@@ -36,7 +36,9 @@ def _accounts(request: TenantRequest, data: dict):
             visible = visible.filter(**{field: data[field]})
     if data.get("team"):  # the accounts that supervisor's people look after
         visible = visible.filter(pk__in=KeyAccount.objects.visible_to(data["team"]).values("pk"))
-    # without the visibility's DISTINCT, so that the census can group and count
+    if not visible.query.distinct:
+        return visible
+    # a KAM's or supervisor's accounts without the DISTINCT, so the census can group and count
     return KeyAccount.objects.for_tenant(request.tenant).filter(pk__in=visible.values("pk"))
 
 
