@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts import health, metrics
+from accounts import badges, health, metrics
 from accounts.models import Origin, RiskAlert
 from kamapp import db
 from kamapp.audit import record
@@ -329,9 +329,10 @@ def findings(i: health.Inputs, h: health.Health, model: dict, today) -> dict[str
 
 
 @transaction.atomic
-def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
-    """Open, refresh and resolve the tenant's alerts; returns counts. Safe to run twice or in
-    two workers at once: new alerts are inserted with ON CONFLICT DO NOTHING."""
+def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today, accounts=None) -> dict:
+    """Open, refresh and resolve the tenant's alerts (only those of `accounts`, ids or a
+    queryset of them, when given); returns counts. Safe to run twice or in two workers at
+    once: new alerts are inserted with ON CONFLICT DO NOTHING."""
     # `details` are the numbers the message states: a changed message refreshes them, and
     # not reading them back spares parsing a JSON document per live alert
     fields = ["pk", "status", "severity", "message", "snoozed_until"]
@@ -339,17 +340,16 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     live, muted = {}, set()
     # every live alert of the tenant (those of archived accounts resolve below), and the
     # recently dismissed ones, whose rule stays quiet on that account for a while
-    for account, rule, *rest in (
-        RiskAlert.objects.for_tenant(tenant)
-        .filter(
-            Q(status__in=RiskAlert.LIVE)
-            | Q(
-                status=RiskAlert.Status.DISMISSED,
-                updated_at__gte=now - datetime.timedelta(days=RiskAlert.DISMISSAL_DAYS),
-            )
+    found = RiskAlert.objects.for_tenant(tenant).filter(
+        Q(status__in=RiskAlert.LIVE)
+        | Q(
+            status=RiskAlert.Status.DISMISSED,
+            updated_at__gte=now - datetime.timedelta(days=RiskAlert.DISMISSAL_DAYS),
         )
-        .values_list("account_id", "rule", *fields)
-    ):
+    )
+    if accounts is not None:
+        found = found.filter(account_id__in=accounts)
+    for account, rule, *rest in found.values_list("account_id", "rule", *fields):
         alert = dict(zip(fields, rest, strict=True))
         if alert["status"] == RiskAlert.Status.DISMISSED:
             muted.add((account, rule))
@@ -402,6 +402,8 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
         note="Resolved automatically: the condition cleared.",
         updated_at=now,
     )
+    if inserted or changed or cleared:
+        badges.alerts_changed(tenant.pk)
     return {"opened": inserted, "updated": len(changed), "resolved": len(cleared)}
 
 
@@ -451,6 +453,7 @@ def _move(alert: RiskAlert, actor, status: str, extra: dict | None = None) -> No
     if status != RiskAlert.Status.DISMISSED:
         alert.acted_at = alert.acted_at or timezone.now()
     alert.save()
+    badges.alerts_changed(alert.tenant_id)
     record(
         alert.tenant, actor, f"alert.{status}", alert, {"status": [old, status], **(extra or {})}
     )

@@ -5,11 +5,12 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions
+        from accounts import permissions, rescoring, tasks
         from accounts.process import definition
 
         permissions.register()
         definition.connect()
+        rescoring.register(tasks.rescore_account)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from accounts import demo

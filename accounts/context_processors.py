@@ -1,10 +1,10 @@
-from accounts.models import RiskAlert
+from accounts import badges
 
 
 def alert_badge(request) -> dict:
-    """The number of open alerts on the member's accounts, for the navigation (one query)."""
+    """The number of open alerts on the member's accounts, for the navigation (cached)."""
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    count = RiskAlert.objects.visible_to(membership).filter(status=RiskAlert.Status.OPEN).count()
-    return {"open_alert_count": count}
+    count = badges.open_alerts(membership)
+    return {"open_alert_count": count, "open_alert_capped": count >= badges.CAP}

@@ -9,7 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.querysets import KeyAccountQuerySet, RiskAlertQuerySet, SurveyRequestQuerySet
+from accounts.querysets import (
+    HealthSnapshotQuerySet,
+    KeyAccountQuerySet,
+    RiskAlertQuerySet,
+    SurveyRequestQuerySet,
+)
 from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, SignedLink, TenantModel, User
 
@@ -505,6 +510,8 @@ class HealthSnapshot(AccountChild):
     # score that day): the next run reads one row per account to know the 30-day best.
     daily_best = ArrayField(models.PositiveSmallIntegerField(null=True), default=list)
 
+    objects = HealthSnapshotQuerySet.as_manager()
+
     class Meta:
         ordering = ["-computed_at", "-id"]
         indexes = [models.Index(fields=["tenant", "account", "-computed_at", "-id"])]
@@ -568,7 +575,15 @@ class RiskAlert(AccountChild):
                 name="one_live_alert_per_account_rule",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "severity"])]
+        indexes = [
+            models.Index(fields=["tenant", "status", "severity"]),
+            # the inbox's default order, read a page at a time instead of sorting every alert
+            models.Index(
+                fields=["tenant", "due_date", "-opened_at"],
+                condition=models.Q(status__in=["open", "acknowledged"]),
+                name="riskalert_inbox",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message

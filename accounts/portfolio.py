@@ -1,8 +1,22 @@
-"""The account list and the portfolio: one annotated query, whatever the number of accounts."""
+"""The account list and the portfolio: bounded pages of one annotated query and one aggregate
+for the headline numbers, whatever the number of accounts."""
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,17 +43,24 @@ SORTS = {
 def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[KeyAccount]:
     """Add overdue action count and the date of the last meaningful interaction."""
     overdue = (
-        Action.objects.filter(account=OuterRef("pk"), status__in=OPEN_ACTIONS, due_date__lt=today)
+        Action.objects.filter(
+            tenant=OuterRef("tenant"),
+            account=OuterRef("pk"),
+            status__in=OPEN_ACTIONS,
+            due_date__lt=today,
+        )
         .values("account")
         .annotate(n=Count("id"))
         .values("n")
     )
     last_contact = (
-        Interaction.objects.filter(account=OuterRef("pk"), meaningful=True)
+        Interaction.objects.filter(
+            tenant=OuterRef("tenant"), account=OuterRef("pk"), meaningful=True
+        )
         .order_by("-date")
         .values("date")[:1]
     )
-    latest = HealthSnapshot.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
+    latest = HealthSnapshot.objects.latest_for(OuterRef("tenant"), OuterRef("pk"))
     return accounts.select_related("owner__user", "plan").annotate(
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         last_contact=Subquery(last_contact),
@@ -83,35 +104,65 @@ def decorate(account: KeyAccount, today: datetime.date) -> KeyAccount:
     return account
 
 
-def portfolio(membership: Membership) -> dict:
-    """The member's open accounts, most urgent first, with the headline numbers."""
+PAGE_SIZE = 25
+
+
+def _urgency(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[KeyAccount]:
+    """Most urgent first: at-risk health, then watch; then the more of overdue actions, a
+    stale plan and a renewal within 90 days; then the nearest renewal."""
+    soon = today + datetime.timedelta(days=90)
+
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0))
+
+    return accounts.annotate(
+        band_rank=Case(
+            When(health_band="at_risk", then=Value(0)),
+            When(health_band="watch", then=Value(1)),
+            default=Value(2),
+        ),
+        flags=flag(Q(overdue_actions__gt=0))
+        + flag(Q(plan__next_review_due=None) | Q(plan__next_review_due__lt=today))
+        + flag(Q(renewal_date__lte=soon)),
+    ).order_by("band_rank", "-flags", F("renewal_date").asc(nulls_last=True), "name", "pk")
+
+
+def stats(membership: Membership, today: datetime.date) -> dict:
+    """The headline numbers over all the member's open accounts: two aggregate queries."""
+    visible = KeyAccount.objects.visible_to(membership).active().values("pk")
+    accounts = KeyAccount.objects.for_tenant(membership.tenant).filter(pk__in=visible)
+    numbers = accounts.aggregate(
+        accounts=Count("pk"),
+        value=Sum("contract_value"),
+        stale=Count(
+            "pk", filter=Q(plan__next_review_due=None) | Q(plan__next_review_due__lt=today)
+        ),
+        renewals=Count(
+            "pk",
+            filter=Q(renewal_date__range=(today, today + datetime.timedelta(days=90))),
+        ),
+        at_risk=Count("pk", filter=Q(status=AccountStatus.AT_RISK)),
+    )
+    numbers["value"] = numbers["value"] or 0
+    numbers["overdue"] = Action.objects.filter(
+        tenant=membership.tenant,
+        account__in=visible,
+        status__in=OPEN_ACTIONS,
+        due_date__lt=today,
+    ).count()
+    return numbers
+
+
+def portfolio(membership: Membership, page_number: str | None = None) -> dict:
+    """The member's open accounts, most urgent first, one page at a time, with the headline
+    numbers over all of them."""
     today = timezone.localdate()
-    accounts = [
-        decorate(a, today)
-        for a in annotated(KeyAccount.objects.visible_to(membership).active(), today)
-    ]
-
-    def urgency(account):
-        return (
-            {"at_risk": -2, "watch": -1}.get(account.health_band, 0),
-            -(account.overdue_actions > 0)
-            - account.plan_stale
-            - (account.renews_in is not None and account.renews_in <= 90),
-            account.renews_in if account.renews_in is not None else 10**6,
-        )
-
-    accounts.sort(key=urgency)
+    numbers = stats(membership, today)
+    ordered = _urgency(annotated(KeyAccount.objects.visible_to(membership).active(), today), today)
+    # the count is already known: the paginator need not ask again
+    paginator = Paginator(ordered, PAGE_SIZE)
+    paginator.count = numbers["accounts"]
+    page: Page = paginator.get_page(page_number)
+    accounts = [decorate(account, today) for account in page.object_list]
     conformance.attach(membership.tenant, accounts, today)
-    return {
-        "accounts": accounts,
-        "stats": {
-            "accounts": len(accounts),
-            "stale": sum(a.plan_stale for a in accounts),
-            "overdue": sum(a.overdue_actions for a in accounts),
-            "renewals": sum(
-                1 for a in accounts if a.renews_in is not None and 0 <= a.renews_in <= 90
-            ),
-            "value": sum(a.contract_value for a in accounts),
-            "at_risk": sum(1 for a in accounts if a.status == AccountStatus.AT_RISK),
-        },
-    }
+    return {"accounts": accounts, "page": page, "stats": numbers}

@@ -30,10 +30,19 @@ class KeyAccountQuerySet(TenantQuerySet):
 class RiskAlertQuerySet(TenantQuerySet):
     def visible_to(self, membership: Membership) -> "RiskAlertQuerySet":
         """The alerts on the accounts the member sees."""
+        if membership.role in {Role.ADMIN, Role.LEADER}:  # every account: no semi-join
+            return self.for_tenant(membership.tenant)
         accounts = self.model._meta.get_field("account").related_model.objects
         return self.for_tenant(membership.tenant).filter(
             account__in=accounts.visible_to(membership).values("pk")
         )
+
+
+class HealthSnapshotQuerySet(TenantQuerySet):
+    def latest_for(self, tenant, account) -> "HealthSnapshotQuerySet":
+        """An account's snapshots, newest first; with the tenant named (usually both as
+        `OuterRef`s), Postgres walks the (tenant, account, -computed_at, -id) index."""
+        return self.filter(tenant=tenant, account=account).order_by("-computed_at", "-id")
 
 
 class SurveyRequestQuerySet(TenantQuerySet):

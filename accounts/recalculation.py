@@ -4,13 +4,14 @@ know nothing of it."""
 
 import datetime
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
 
 from accounts import alerts, health
+from accounts.models import KeyAccount
 from kamapp import db
 
 SNAPSHOT_COLUMNS = {
@@ -57,22 +58,50 @@ def _gc_paused():
             gc.enable()
 
 
+BATCH = 5_000  # accounts gathered, scored and written at a time: memory stays flat
+
+
 @_gc_paused()
-def recalculate(tenant, progress: Callable[[str, int, int], None] | None = None) -> int:
-    """Score every active account of the tenant and write one snapshot each (one bulk insert),
-    then evaluate the alert rules. Returns the number of accounts scored."""
+def recalculate(
+    tenant,
+    progress: Callable[[str, int, int], None] | None = None,
+    account_ids: list[int] | None = None,
+) -> int:
+    """Score the tenant's active accounts (or just `account_ids`: the same code path for one
+    account after a change), write one snapshot each and evaluate the alert rules, `BATCH`
+    accounts at a time with a fixed number of queries each. Returns the number scored."""
     report = progress or (lambda step, done, total: None)
     db.batch_settings()
     model = health.model_for(tenant)
     today = timezone.localdate()
-    report("gathering", 0, 0)
-    inputs = health.gather(tenant, today=today)
-    report("scoring", 0, len(inputs))
-    verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-    write_snapshots(tenant, inputs, verdicts)
-    report("alerts", len(inputs), len(inputs))
-    alerts.evaluate(tenant, inputs, verdicts, model, today)
-    return len(inputs)
+    active = KeyAccount.objects.for_tenant(tenant).active()
+    if account_ids is None:
+        total = active.count()
+        batches = _batches(active.order_by("pk").values_list("pk", flat=True))
+        # live alerts of accounts no longer active resolve: no batch has their inputs
+        gone = KeyAccount.objects.for_tenant(tenant).exclude(pk__in=active.values("pk"))
+        alerts.evaluate(tenant, {}, {}, model, today, accounts=gone.values("pk"))
+    else:
+        total, batches = len(account_ids), [account_ids]
+    report("gathering", 0, total)
+    done = 0
+    for batch in batches:
+        inputs = health.gather(tenant, account_ids=batch, today=today)
+        report("scoring", done, total)
+        verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
+        write_snapshots(tenant, inputs, verdicts)
+        alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
+        done += len(inputs)
+    report("alerts", done, done)
+    return done
+
+
+def _batches(ids) -> Iterator[list[int]]:
+    """The ids `BATCH` at a time, each batch read when needed (keyset pagination)."""
+    last = 0
+    while batch := list(ids.filter(pk__gt=last)[:BATCH]):
+        yield batch
+        last = batch[-1]
 
 
 PRUNE_SNAPSHOTS = """

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import notify, recalculation, surveys
+from accounts import notify, recalculation, rescoring, surveys
 from accounts.jobs import Job
 from accounts.models import AlertDigest, RiskAlert
 from kamapp.models import Membership, Role, Tenant
@@ -38,6 +38,19 @@ def recalculate_tenant(tenant_id: int, job: str = "") -> int:
         watched.set(state="failed")
         raise
     watched.set(state="done", done=count, total=count)
+    notify_owners.delay(tenant_id)
+    return count
+
+
+@shared_task(**RETRY)
+def rescore_account(tenant_id: int, account_id: int) -> int:
+    """One account's health and alerts after a change to its inputs (`rescoring.queue`)."""
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return 0
+    rescoring.started(tenant_id, account_id)
+    with tenant_context(tenant_id):
+        count = recalculation.recalculate(tenant, account_ids=[account_id])
     notify_owners.delay(tenant_id)
     return count
 

@@ -176,6 +176,16 @@ class Dot:
     came_from: tuple[int, int] | None = None  # (row, col) to draw an arrow from
 
 
+@dataclass(frozen=True)
+class Crowd:
+    """A cell holding too many items to draw one dot each: its count, the mix of their
+    colours as a bar, and a link to the list of them."""
+
+    count: int
+    mix: tuple[tuple[str, int], ...]  # (colour, how many), drawn left to right
+    href: str = ""
+
+
 LEVEL_FILL = {1: "#fee2e2", 2: "#fef3c7", 3: "#dcfce7"}
 
 
@@ -188,12 +198,18 @@ def matrix(
     title: str,
     marked: set[tuple[int, int]] = frozenset(),
     cell: int = 130,
+    crowds: dict[tuple[int, int], Crowd] | None = None,
+    flows: dict[tuple[tuple[int, int], tuple[int, int]], int] | None = None,
 ) -> SafeString:
     """A rows × cols grid (row 1 at the bottom), cells shaded by level, one dot per item with
-    an optional arrow from where it came from, a count per cell, `marked` cells hatched."""
+    an optional arrow from where it came from, a count per cell, `marked` cells hatched.
+    `crowds` draws a cell as a count and a colour bar instead of dots, `flows` one arrow per
+    (from cell, to cell) labelled with how many moved, so the size of the picture does not
+    grow with the number of items."""
     left, top, bottom = 150, 10, 40
     width, height = left + cell * len(cols) + 10, top + cell * len(rows) + bottom
-    count: dict[tuple[int, int], int] = {}
+    crowds = crowds or {}
+    count: dict[tuple[int, int], int] = {key: crowd.count for key, crowd in crowds.items()}
     for dot in dots:
         count[(dot.row, dot.col)] = count.get((dot.row, dot.col), 0) + 1
 
@@ -240,6 +256,16 @@ def matrix(
             f'<text x="{x + cell / 2}" y="{height - 14}" text-anchor="middle" '
             f'font-size="12" fill="{TEXT}">{escape(label)}</text>'
         )
+    for (r, c), crowd in crowds.items():
+        parts.append(_crowd(crowd, *origin(r, c), cell))
+    for (source, target), n in (flows or {}).items():
+        (fx, fy), (tx, ty) = origin(*source), origin(*target)
+        parts.append(
+            f'<line class="move" x1="{fx + cell / 2:.0f}" y1="{fy + cell / 2:.0f}" '
+            f'x2="{tx + cell / 2:.0f}" y2="{ty + cell / 2:.0f}" stroke="#334155" '
+            f'stroke-width="{min(1.2 + n / 10, 6):.1f}" opacity=".55" marker-end="url(#arrow)">'
+            f"<title>{n} moved</title></line>"
+        )
     placed: dict[tuple[int, int], int] = {}
     per_row = 6
     for dot in dots:
@@ -262,6 +288,30 @@ def matrix(
         parts.append(f'<a href="{escape(dot.href)}">{circle}</a>' if dot.href else circle)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
+
+
+def _crowd(crowd: Crowd, x: float, y: float, cell: int) -> str:
+    """A crowded cell: a large count and a bar of its colours, the whole cell a link."""
+    bar, parts = cell - 24, []
+    total, at = max(crowd.count, 1), x + 12
+    for color, n in crowd.mix:
+        w = bar * n / total
+        parts.append(
+            f'<rect x="{at:.1f}" y="{y + cell - 34}" width="{w:.1f}" height="10" '
+            f'fill="{color}"><title>{n}</title></rect>'
+        )
+        at += w
+    parts.append(
+        f'<text x="{x + cell / 2:.0f}" y="{y + cell / 2 + 6:.0f}" text-anchor="middle" '
+        f'font-size="26" font-weight="700" fill="#334155">{crowd.count}</text>'
+    )
+    body = "".join(parts)
+    if not crowd.href:
+        return body
+    return (
+        f'<a class="crowd" href="{escape(crowd.href)}"><title>Show these {crowd.count}</title>'
+        f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="transparent"/>{body}</a>'
+    )
 
 
 def score_bars(items: Sequence[tuple[str, float | None]], *, title: str, width: int = 560):

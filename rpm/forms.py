@@ -84,6 +84,17 @@ class MatrixFilterForm(SafeInputs, forms.Form):
         self.fields["team"].queryset = people(tenant).filter(role=Role.SUPERVISOR)
 
 
+class CellFilterForm(MatrixFilterForm):
+    """One cell's accounts (no stage and maturity: the accounts not placed yet)."""
+
+    stage = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, choices=[("", "—"), *STAGES.items()]
+    )
+    maturity = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, choices=[("", "—"), *MATURITIES.items()]
+    )
+
+
 class LevelsForm(SafeInputs, forms.Form):
     cadence = forms.IntegerField(min_value=7, max_value=365, label="Reassess every (days)")
 

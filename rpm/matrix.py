@@ -2,11 +2,14 @@
 process maturity, and where accounts stand (set-based: a fixed number of queries)."""
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Subquery, Value
 
 from accounts.models import (
     CustomerFeedback,
+    HealthSnapshot,
     KPIMeasurement,
     PlanRevision,
     RiskAlert,
@@ -154,4 +157,70 @@ def diagnostics(accounts, tenant, today: datetime.date) -> dict:
             out["disagree"].append({"pk": pk, "name": name, "now": now, "suggested": suggested[pk]})
         if (today - now.assessed_on).days > cadence:
             out["due"].append({"pk": pk, "name": name, "last": now.assessed_on})
+    return out
+
+
+def _cell(on_or_before: datetime.date | None = None) -> Subquery:
+    """The account's cell (stage * 10 + maturity) at its latest assessment (up to a date):
+    one probe of the (tenant, account, -assessed_on) index per account."""
+    found = Assessment.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
+    if on_or_before is not None:
+        found = found.filter(assessed_on__lte=on_or_before)
+    cell = found.order_by("-assessed_on", "-id").values(cell=F("stage") * 10 + F("maturity"))
+    return Subquery(cell[:1], output_field=IntegerField())
+
+
+def placed(accounts, since: datetime.date | None = None):
+    """The accounts with their cell now (`cell`), at `since` (`before`) and their health
+    band (`band`), as annotations."""
+    band = HealthSnapshot.objects.latest_for(OuterRef("tenant"), OuterRef("pk")).values("band")
+    return accounts.annotate(
+        cell=_cell(),
+        before=_cell(since) if since else Value(None, output_field=IntegerField()),
+        band=Subquery(band[:1]),
+    )
+
+
+def split(cell: int | None) -> tuple[int, int] | None:
+    """(stage, maturity) of a `cell` annotation."""
+    return divmod(cell, 10) if cell else None
+
+
+@dataclass
+class Census:
+    """The matrix counted, not listed: accounts per cell and health band, and how many moved
+    from which cell to which since the date asked."""
+
+    cells: dict[tuple[int, int], Counter] = field(default_factory=dict)  # cell -> band -> n
+    flows: dict[tuple[tuple[int, int], tuple[int, int]], int] = field(default_factory=dict)
+    unplaced: int = 0
+
+    @property
+    def placed(self) -> int:
+        return sum(sum(bands.values()) for bands in self.cells.values())
+
+    @property
+    def moved(self) -> int:
+        return sum(self.flows.values())
+
+
+def census(accounts, since: datetime.date | None = None) -> Census:
+    """One aggregate query, whatever the number of accounts."""
+    out = Census()
+    rows = (
+        placed(accounts, since)
+        .order_by()
+        .values("cell", "before", "band")
+        .annotate(n=Count("pk"))
+        .values_list("cell", "before", "band", "n")
+    )
+    for cell, before, band, n in rows:
+        now = split(cell)
+        if now is None:
+            out.unplaced += n
+            continue
+        out.cells.setdefault(now, Counter())[band or ""] += n
+        if before and before != cell:
+            key = (split(before), now)
+            out.flows[key] = out.flows.get(key, 0) + n
     return out

@@ -3,7 +3,7 @@ its alert rules (relationship stage regressed, reassessment due) and its account
 
 import datetime
 
-from accounts import alerts, health
+from accounts import alerts, health, rescoring
 from accounts.alerts import LOW, Finding
 from accounts.views.tabs import Tab, register_tab
 from kamapp import policy
@@ -52,3 +52,4 @@ def register() -> None:
         lambda tenant, model: model.update(rpm_cadence_days=cadence_days(tenant))
     )
     register_tab(Tab("rpm", "RPM", "account-rpm", "rpm/account_tab.html", 100, tab_context))
+    rescoring.watch(Assessment)

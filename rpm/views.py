@@ -1,64 +1,97 @@
 """The portfolio matrix, the account's RPM tab, and the performance-level settings."""
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import account_access
-from accounts.models import HealthSnapshot, KeyAccount
+from accounts.models import KeyAccount
 from accounts.views.tabs import render_tab
 from kamapp.access import Access
 from kamapp.audit import record, record_change, snapshot
-from kamapp.charts import Dot, matrix
+from kamapp.charts import Crowd, Dot, matrix
 from kamapp.http import TenantRequest, htmx_partial
+from kamapp.members import paginate
 from kamapp.policy import require_permission
 from rpm import matrix as rpm
-from rpm.forms import AssessmentForm, LevelsForm, MatrixFilterForm, TargetForm
+from rpm.forms import AssessmentForm, CellFilterForm, LevelsForm, MatrixFilterForm, TargetForm
 from rpm.models import Assessment, Target
 
 TARGET_FIELDS = ["stage", "maturity", "target_date"]
 BAND_COLOR = {"healthy": "#059669", "watch": "#d97706", "at_risk": "#dc2626"}
 
 
+DOTS_PER_CELL = 30  # a cell with more is drawn as a count and a health bar, linked to its list
+BANDS = ["healthy", "watch", "at_risk", ""]
+LISTED = 10  # accounts named under each diagnostic; the rest are counted
+
+
 def _accounts(request: TenantRequest, data: dict):
-    accounts = KeyAccount.objects.visible_to(request.membership).active()
+    visible = KeyAccount.objects.visible_to(request.membership).active()
     for field in ("owner", "tier"):
         if data.get(field):
-            accounts = accounts.filter(**{field: data[field]})
+            visible = visible.filter(**{field: data[field]})
     if data.get("team"):  # the accounts that supervisor's people look after
-        accounts = accounts.filter(pk__in=KeyAccount.objects.visible_to(data["team"]).values("pk"))
-    return accounts
+        visible = visible.filter(pk__in=KeyAccount.objects.visible_to(data["team"]).values("pk"))
+    if not visible.query.distinct:
+        return visible
+    # a KAM's or supervisor's accounts without the DISTINCT, so the census can group and count
+    return KeyAccount.objects.for_tenant(request.tenant).filter(pk__in=visible.values("pk"))
+
+
+def _url(request: TenantRequest, name: str, cell: tuple[int, int] | None = None) -> str:
+    """The matrix or one cell's list (no cell: the accounts not placed) under the filters
+    the page was asked with."""
+    query = request.GET.copy()
+    for key in ("stage", "maturity", "page"):
+        query.pop(key, None)
+    if cell:
+        query["stage"], query["maturity"] = cell
+    return f"{reverse(name, kwargs={'slug': request.tenant.slug})}?{query.urlencode()}"
 
 
 @require_permission("rpm.view")
 @require_GET
 def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
+    """Counts per cell from one aggregate query; dots (with their movement) only in cells
+    that hold few enough to read, the others link to their list."""
     form = MatrixFilterForm(request.GET, tenant=request.tenant)
     data = form.cleaned_data if form.is_valid() else {}
     accounts = _accounts(request, data)
-    band = HealthSnapshot.objects.filter(account=OuterRef("pk")).order_by("-computed_at", "-id")
-    rows = accounts.annotate(band=Subquery(band.values("band")[:1])).values_list(
-        "pk", "name", "band"
-    )
-    named, bands = {}, {}
-    for pk, name, health_band in rows:
-        named[pk], bands[pk] = name, health_band
-    now = rpm.latest(accounts)
-    before = rpm.latest(accounts, data["since"]) if data.get("since") else {}
-    dots = [
-        Dot(
-            a.stage,
-            a.maturity,
-            BAND_COLOR.get(bands.get(pk), "#64748b"),
-            f"{named[pk]}: {rpm.STAGES[a.stage]} × {rpm.MATURITIES[a.maturity]}",
-            f"/o/{slug}/accounts/{pk}/rpm/",
-            (before[pk].stage, before[pk].maturity) if pk in before else None,
+    census = rpm.census(accounts, data.get("since"))
+    sparse = {c for c, bands in census.cells.items() if sum(bands.values()) <= DOTS_PER_CELL}
+    crowds = {
+        cell: Crowd(
+            sum(bands.values()),
+            tuple((BAND_COLOR.get(b, "#64748b"), bands[b]) for b in BANDS if bands[b]),
+            _url(request, "rpm-cell", cell),
         )
-        for pk, a in sorted(now.items(), key=lambda item: named[item[0]])
-    ]
+        for cell, bands in census.cells.items()
+        if cell not in sparse
+    }
+    rows = (
+        rpm.placed(accounts, data.get("since"))
+        .filter(cell__in=[stage * 10 + maturity for stage, maturity in sparse])
+        .order_by("name", "pk")
+        .values_list("pk", "name", "cell", "before", "band")
+    )
+    dots = []
+    for pk, name, cell, before, band in rows:
+        (stage, maturity) = rpm.split(cell)
+        dots.append(
+            Dot(
+                stage,
+                maturity,
+                BAND_COLOR.get(band, "#64748b"),
+                f"{name}: {rpm.STAGES[stage]} × {rpm.MATURITIES[maturity]}",
+                f"/o/{slug}/accounts/{pk}/rpm/",
+                rpm.split(before),
+            )
+        )
+    found = rpm.diagnostics(accounts, request.tenant, timezone.localdate())
     context = {
         "form": form,
         "chart": matrix(
@@ -68,16 +101,42 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
             dots,
             title="Accounts on the Relationship Process Matrix",
             marked=rpm.NO_FLY,
+            crowds=crowds,
+            flows={move: n for move, n in census.flows.items() if move[1] not in sparse},
         ),
-        "placed": len(dots),
-        "unplaced": len(named) - len(dots),
-        "moved": sum(1 for d in dots if d.came_from and d.came_from != (d.row, d.col)),
-        "diagnostics": rpm.diagnostics(accounts, request.tenant, timezone.localdate()),
+        "placed": census.placed,
+        "unplaced": census.unplaced,
+        "unplaced_url": _url(request, "rpm-cell"),
+        "moved": census.moved,
+        "diagnostics": {key: rows[:LISTED] for key, rows in found.items()},
+        "more": {key: len(rows) - LISTED for key, rows in found.items() if len(rows) > LISTED},
         "maturities": rpm.MATURITIES,
         "stages": rpm.STAGES,
         "level_names": rpm.LEVELS,
+        "dots_per_cell": DOTS_PER_CELL,
     }
     return render(request, "rpm/matrix.html", context)
+
+
+@require_permission("rpm.view")
+@require_GET
+def matrix_cell(request: TenantRequest, slug: str) -> HttpResponse:
+    """One cell's accounts (or those not placed yet), a page at a time."""
+    form = CellFilterForm(request.GET, tenant=request.tenant)
+    data = form.cleaned_data if form.is_valid() else {}
+    stage, maturity = data.get("stage"), data.get("maturity")
+    cell = (stage, maturity) if stage and maturity else None
+    found = rpm.placed(_accounts(request, data)).select_related("owner__user")
+    found = found.filter(cell=stage * 10 + maturity) if cell else found.filter(cell=None)
+    context = {
+        "form": form,
+        "cell": cell,
+        "stage": rpm.STAGES.get(stage),
+        "maturity": rpm.MATURITIES.get(maturity),
+        "page": paginate(request, found.order_by("name", "pk"), per_page=25),
+        "matrix_url": _url(request, "rpm-matrix"),
+    }
+    return render(request, "rpm/cell.html", context)
 
 
 def tab_context(request: TenantRequest, access: Access[KeyAccount]) -> dict:

@@ -12,9 +12,9 @@ from kamapp.policy import require_permission
 @require_GET
 def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
     """My portfolio: the accounts the member looks after (a supervisor: their team's;
-    admins and leaders: all), most urgent first."""
+    admins and leaders: all), most urgent first, a page at a time."""
     context = {
-        **portfolio.portfolio(request.membership),
+        **portfolio.portfolio(request.membership, request.GET.get("page")),
         "summary": summary(request.tenant, request.membership),
     }
     return render(request, "accounts/portfolio.html", context)

@@ -86,3 +86,45 @@ def follow_process(account, org) -> None:
 @pytest.fixture
 def account(org_a) -> KeyAccount:
     return make_account(org_a)
+
+
+def bulk_accounts(org, n: int, start: int = 0, cell=None) -> list[KeyAccount]:
+    """`n` accounts with plans and a health snapshot each, in a few bulk inserts; `cell(k)`
+    gives the k-th account's (stage, maturity) to record an assessment for it (rpm tests)."""
+    from accounts.models import HealthSnapshot
+
+    today = timezone.localdate()
+    accounts = KeyAccount.objects.bulk_create(
+        KeyAccount(
+            tenant=org.tenant,
+            name=f"Account {k:05}",
+            owner=org.kam,
+            industry="Manufacturing",
+            contract_value=Decimal("1000"),
+            renewal_date=today + datetime.timedelta(days=k % 400),
+        )
+        for k in range(start, start + n)
+    )
+    AccountPlan.objects.bulk_create(
+        AccountPlan(tenant=org.tenant, account=a, next_review_due=today) for a in accounts
+    )
+    HealthSnapshot.objects.bulk_create(
+        HealthSnapshot(
+            tenant=org.tenant, account=a, score=40 + k % 50, band=["healthy", "watch"][k % 2]
+        )
+        for k, a in enumerate(accounts)
+    )
+    if cell is not None:
+        from rpm.models import Assessment
+
+        Assessment.objects.bulk_create(
+            Assessment(
+                tenant=org.tenant,
+                account=a,
+                stage=cell(start + k)[0],
+                maturity=cell(start + k)[1],
+                assessed_on=today,
+            )
+            for k, a in enumerate(accounts)
+        )
+    return accounts

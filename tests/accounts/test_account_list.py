@@ -5,8 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.demo import seed
-from accounts.models import AccountTeamMember, Action, Interaction, KeyAccount
-from tests.accounts.conftest import make_account
+from accounts.models import (
+    AccountTeamMember,
+    Action,
+    HealthSnapshot,
+    Interaction,
+    KeyAccount,
+)
+from tests.accounts.conftest import bulk_accounts, make_account, make_action
 
 
 def url(org, name="account-list", **kwargs):
@@ -90,6 +96,29 @@ def test_query_count_does_not_grow_with_accounts(
         make_account(org_a, f"More {n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url(org_a, name)).status_code == 200
+
+
+def test_home_is_a_page_of_the_most_urgent_whatever_the_portfolio(
+    client, org_a, django_assert_max_num_queries
+):
+    bulk_accounts(org_a, 200)
+    urgent = make_account(org_a, "Zulu Urgent")
+    make_action(urgent, due_date=timezone.localdate() - datetime.timedelta(days=3))
+    HealthSnapshot.objects.create(tenant=org_a.tenant, account=urgent, score=30, band="at_risk")
+    client.force_login(org_a.leader.user)
+    with django_assert_max_num_queries(30) as small:
+        small_page = client.get(url(org_a, "dashboard"))
+    assert small_page.context["stats"]["accounts"] == 201
+    assert small_page.context["stats"]["overdue"] == 1
+    assert small_page.text.count('class="cell-title"') == 25 and "1–25 of 201" in small_page.text
+    # most urgent first: at risk, then watch (the odd ones) with a renewal soonest
+    assert small_page.text.index("Zulu Urgent") < small_page.text.index("Account 00001")
+    assert "Account 00000" not in small_page.text
+    bulk_accounts(org_a, 1800, start=200)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        big_page = client.get(url(org_a, "dashboard"))
+    assert big_page.context["stats"]["accounts"] == 2001 and "1–25 of 2001" in big_page.text
+    assert len(big_page.content) <= len(small_page.content) + 100
 
 
 def test_account_page_query_count_does_not_grow(client, org_a, django_assert_max_num_queries):

@@ -255,7 +255,7 @@ def test_the_review_list_takes_fixed_queries(client, org_a, django_assert_max_nu
     for n in range(8):
         org_a.add(Role.KAM, manager=org_a.supervisor, email=f"kam{n}@acme.test")
     workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3", START, END)
-    assert count() == few
+    assert count() <= few  # the navigation badge may come from the cache the second time
 
 
 def test_a_kam_without_accounts_is_reviewed_on_ratings_alone(
@@ -333,7 +333,7 @@ def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert
     for n in range(10):
         account = make_account(org_a, f"More {n}")
         CustomerFeedback.objects.create(tenant=org_a.tenant, account=account, date=END, nps=8)
-    assert count() == few
+    assert count() <= few  # the navigation badge may come from the cache the second time
 
 
 def test_leaders_change_the_reviewer_who_is_then_told(

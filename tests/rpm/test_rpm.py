@@ -9,7 +9,7 @@ from accounts.models import KPI, Objective, PlanRevision
 from kamapp.models import AuditEvent
 from rpm import matrix
 from rpm.models import Assessment
-from tests.accounts.conftest import follow_process, make_account
+from tests.accounts.conftest import bulk_accounts, follow_process, make_account
 
 TODAY = timezone.localdate()
 
@@ -106,7 +106,45 @@ def test_matrix_query_count_is_fixed(client, org_a, django_assert_max_num_querie
     add(190, 10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url(org_a, "rpm-matrix"), {"since": "2026-01-01"})
-    assert response.text.count('class="dot"') == 200
+    # five cells of 40: each drawn as its count and a link to its list, not as 40 dots
+    assert response.text.count('class="dot"') == 0
+    assert response.text.count('class="crowd"') == 5 and ">40</text>" in response.text
+
+
+def _spread(k: int) -> tuple[int, int]:
+    return 1 + k % 5, 1 + (k // 5) % 4
+
+
+def test_matrix_size_does_not_grow_with_the_portfolio(client, org_a, django_assert_max_num_queries):
+    bulk_accounts(org_a, 200, cell=_spread)  # 10 a cell: every account a dot
+    client.force_login(org_a.leader.user)
+    with django_assert_max_num_queries(40) as small:
+        small_page = client.get(url(org_a, "rpm-matrix")).content
+    assert small_page.count(b'class="dot"') == 200
+    bulk_accounts(org_a, 1800, start=200, cell=_spread)  # 100 a cell: counts
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        big_page = client.get(url(org_a, "rpm-matrix")).content
+    assert big_page.count(b'class="dot"') == 0 and b">100</text>" in big_page
+    assert len(big_page) <= len(small_page)
+
+
+def test_a_cell_lists_its_accounts_a_page_at_a_time(client, org_a):
+    accounts = bulk_accounts(org_a, 60, cell=lambda k: (3, 2) if k < 40 else (4, 4))
+    other = make_account(org_a, "Not placed yet")
+    client.force_login(org_a.kam.user)
+    page = client.get(url(org_a, "rpm-cell"), {"stage": 3, "maturity": 2}).text
+    assert "Solutions Consultant × Informal" in page and "1–25 of 40" in page
+    assert accounts[0].name in page and accounts[45].name not in page
+    assert (
+        "26–40 of 40"
+        in client.get(url(org_a, "rpm-cell"), {"stage": 3, "maturity": 2, "page": 2}).text
+    )
+    unplaced = client.get(url(org_a, "rpm-cell")).text
+    assert other.name in unplaced and accounts[0].name not in unplaced
+    client.force_login(org_a.add("kam", email="nobody@acme.test").user)
+    assert (
+        accounts[0].name not in client.get(url(org_a, "rpm-cell"), {"stage": 3, "maturity": 2}).text
+    )
 
 
 def test_record_an_assessment_and_the_no_fly_rule(client, org_a):
