@@ -7,6 +7,10 @@ class KamappConfig(AppConfig):
     verbose_name = "kamapp core"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from kamapp import members
         from kamapp.checks import check_rls  # imports models: not before the registry is ready
 
         checks.register(check_rls, checks.Tags.database)
+        user_logged_in.connect(members.count_organisations, dispatch_uid="count_organisations")

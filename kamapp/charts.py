@@ -217,8 +217,10 @@ def matrix(
         return left + (c - 1) * cell, top + (len(rows) - r) * cell
 
     parts = [
-        f'<svg class="chart matrix" viewBox="0 0 {width} {height}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
+        # a group, not an image: its dots are links to the accounts
+        f'<svg class="chart matrix" viewBox="0 0 {width} {height}" role="group" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
         '<defs><pattern id="nofly" width="8" height="8" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="8" stroke="#94a3b8" '
@@ -285,7 +287,8 @@ def matrix(
             f'<circle class="dot" cx="{cx:.0f}" cy="{cy:.0f}" r="7" fill="{dot.color}" '
             f'stroke="#fff" stroke-width="1.5"><title>{escape(dot.title)}</title></circle>'
         )
-        parts.append(f'<a href="{escape(dot.href)}">{circle}</a>' if dot.href else circle)
+        link = f'<a href="{escape(dot.href)}" aria-label="{escape(dot.title)}">{circle}</a>'
+        parts.append(link if dot.href else circle)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above is escaped
 

@@ -19,6 +19,23 @@ def of_user(user: User) -> QuerySet[Membership]:
     )
 
 
+ORGANISATIONS = "organisations"  # the session's cached count, dropped when it may change
+
+
+def count_organisations(sender, request, user, **kwargs) -> None:
+    """On sign-in: how many organisations the user belongs to, kept in the session (the
+    layout offers "Switch organisation" only when there is another)."""
+    request.session[ORGANISATIONS] = of_user(user).count()
+
+
+def organisation_count(request) -> int:
+    if not request.user.is_authenticated:
+        return 0
+    if ORGANISATIONS not in request.session:  # a session from before this was kept
+        count_organisations(None, request, request.user)
+    return request.session[ORGANISATIONS]
+
+
 def listing(tenant: Tenant, query: str = "") -> QuerySet[Membership]:
     memberships = (
         Membership.objects.for_tenant(tenant)

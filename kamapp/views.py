@@ -127,7 +127,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         membership = invitations.accept(invitation, existing, **form.cleaned_data)
-        if not request.user.is_authenticated:
+        if request.user.is_authenticated:
+            members.count_organisations(None, request, request.user)
+        else:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.tenant.name}.")
         return redirect("dashboard", slug=invitation.tenant.slug)

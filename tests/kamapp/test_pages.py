@@ -28,3 +28,20 @@ def test_500_page_renders_without_the_database(db):
     response = Client(raise_request_exception=False).get("/fail/")
     assert response.status_code == 500
     assert "Something went wrong" in response.text
+
+
+def test_the_layout_offers_a_skip_link_and_a_phone_menu(client, org_a):
+    client.force_login(org_a.kam.user)
+    page = client.get(f"/o/{org_a.tenant.slug}/").text
+    assert '<a class="skip-link" href="#main">' in page and 'id="main"' in page
+    assert 'aria-controls="site-nav"' in page and 'id="site-nav"' in page
+
+
+def test_switch_organisation_shows_only_with_another_organisation(client, org_a, org_b):
+    from kamapp.models import Membership, Role
+
+    client.force_login(org_a.kam.user)
+    assert "Switch organisation" not in client.get(f"/o/{org_a.tenant.slug}/").text
+    Membership.objects.create(tenant=org_b.tenant, user=org_a.kam.user, role=Role.KAM)
+    client.force_login(org_a.kam.user)  # counted when one signs in
+    assert "Switch organisation" in client.get(f"/o/{org_a.tenant.slug}/").text
