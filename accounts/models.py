@@ -90,6 +90,25 @@ class AccountTeamMember(AccountChild):
         ]
 
 
+class AccountHandover(AccountChild):
+    """The account changed owner on `date`: reviews count a taken-over account only from
+    its handover, and the owner on any past day is read back from these rows."""
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="handovers")
+    from_owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["tenant", "account", "date"])]
+
+
 class AccountPlan(AccountChild):
     """The living plan; every save writes a PlanRevision (the *dynamic* process)."""
 

@@ -81,13 +81,15 @@ def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, da
 def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
     card = scorecard.for_review(review)
     criteria = scorecard.criteria(card["sections"])
+    previous = previous_review(request.membership, review)
+    scorecard.compare(card, previous.scorecard if previous else None)
     context = {
         "review": review,
         "card": card,
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
         "packet": review.packets.defer("pdf").first(),
-        "previous": previous_review(request.membership, review),
+        "previous": previous,
         "may_manage": can(request.membership, "review.manage", review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
@@ -109,7 +111,7 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     review is at and the requester may take."""
     review = get_review(request.membership, performancereview_pk)
     # the posted form needs the criteria only; the scorecard is computed once, by the step
-    criteria = scorecard.criteria(scorecard.template_for(review.tenant))
+    criteria = scorecard.criteria(scorecard.sections_for(review.cycle))
     forms = _forms(request, review, criteria, request.POST)
     name, form = next(((n, f) for n, f in forms.items() if f is not None), (None, None))
     if form is None:

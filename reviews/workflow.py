@@ -35,6 +35,7 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         period_start=period_start,
         period_end=period_end,
         created_by=actor,
+        sections=scorecard.template_for(tenant),
         **dues,
     )
     kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
