@@ -7,6 +7,7 @@ REVIEW = "reviews/<int:performancereview_pk>/"
 urlpatterns = [
     path("reviews/", views.review_list, name="review-list"),
     path("reviews/cycles/<int:reviewcycle_pk>/delete/", views.cycle_delete, name="cycle-delete"),
+    path("reviews/people/<int:membership_pk>/", views.kam_history, name="kam-history"),
     path(REVIEW, views.review_detail, name="review-detail"),
     path(REVIEW + "submit/", views.review_submit, name="review-submit"),
     path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),

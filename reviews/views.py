@@ -7,10 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kamapp.access import get_membership
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
-from reviews import scorecard, workflow
+from reviews import history, scorecard, workflow
 from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
 from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
 from reviews.models import PerformanceReview, ReviewCycle
@@ -184,3 +185,12 @@ def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
         messages.success(request, "Scorecard saved: reviews not yet finalised use it now.")
         return redirect("scorecard-settings", slug=slug)
     return render(request, "reviews/scorecard_settings.html", {"form": form})
+
+
+@require_permission("reviews.view")
+@require_GET
+def kam_history(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
+    """A KAM's reviews across cycles, those the requester may see."""
+    kam = get_membership(request.tenant, membership_pk)
+    found = history.history(visible_reviews(request.membership).filter(kam=kam))
+    return render(request, "reviews/kam_history.html", {"kam": kam, "history": found})

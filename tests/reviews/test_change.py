@@ -156,3 +156,43 @@ def test_near_misses_of_the_discount_flag():
     assert evidence.flags_over_time(None, money(0.05, 80), money(0.12, 85)) == []  # happier
     assert evidence.flags_over_time(None, money(0.05, 80), money(0.06, 60)) == []  # +1 point
     assert evidence.flags_over_time(None, money(0.12, 80), money(0.05, 60)) == []  # falling
+
+
+def finalised(org, cycle_name: str, start, end, overall: int, customer: int):
+    from reviews import workflow
+
+    cycle = workflow.open_cycle(org.tenant, org.leader.user, cycle_name, start, end)
+    review = cycle.reviews.get(kam=org.kam)
+    card = scorecard.build(copy.deepcopy(scorecard.DEFAULT), facts([], []), {})
+    card["sections"][0]["score"] = customer
+    scorecard.criteria(card["sections"])[1]["score"] = customer  # account health
+    card["overall"] = overall
+    review.status, review.scorecard, review.overall = "finalised", card, overall
+    review.save()
+    return review
+
+
+def test_the_history_shows_each_review_and_its_change(client, org_a, org_b):
+    finalised(org_a, "Q2 2026", datetime.date(2026, 4, 1), datetime.date(2026, 6, 30), 55, 50)
+    latest = finalised(org_a, "Q3 2026", START, END, 62, 70)
+    url = reverse("kam-history", args=[org_a.tenant.slug, org_a.kam.pk])
+    client.force_login(org_a.supervisor.user)
+    page = client.get(url)
+    assert [r.change for r in page.context["history"].reviews] == [None, 7]
+    assert "<svg" in page.text and "Customer results" in page.text and "+7" in page.text
+    review_page = client.get(reverse("review-detail", args=[org_a.tenant.slug, latest.pk]))
+    health_row = next(
+        c
+        for s in review_page.context["card"]["sections"]
+        for c in s["criteria"]
+        if c["key"] == "account_health"
+    )
+    assert health_row["since_previous"] == 20  # 50 → 70 since the Q2 review
+
+    peer = org_a.add("kam", email="peer@acme.test")
+    client.force_login(peer.user)
+    assert client.get(url).context["history"].reviews == []  # not theirs to see
+    assert (
+        client.get(reverse("kam-history", args=[org_a.tenant.slug, org_b.kam.pk])).status_code
+        == 404
+    )
