@@ -78,5 +78,7 @@ def register() -> None:
     policy.register("reviews.view", set(Role))
     policy.register("reviews.open_cycle", ALL_REVIEWS)
     policy.register("reviews.configure", {Role.ADMIN})
+    policy.register("reviews.calibrate", {Role.SUPERVISOR, *ALL_REVIEWS})
+    policy.register("review.calibrate", ALL_REVIEWS, _may_review)
     policy.register("review.self_assess", {Role.KAM, Role.SUPERVISOR}, _is_reviewee)
     policy.register("review.manage", {Role.SUPERVISOR, *ALL_REVIEWS}, _may_review)

@@ -86,7 +86,9 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
         change = None if None in (verdict.score, first.score) else verdict.score - first.score
         facts["accounts"].append(
             {
+                "id": pk,
                 "name": name,
+                "tier": item.tier,
                 "score": verdict.score,
                 "band": verdict.band,
                 "start_score": first.score,

@@ -159,3 +159,18 @@ class ReviewerForm(SafeInputs, forms.Form):
             f"{m.user.full_name} · {m.get_role_display()}"
         )
         self.initial["reviewer"] = review.reviewer_id
+
+
+class CalibrationForm(SafeInputs, forms.Form):
+    """A leader's adjustment of one rated criterion, with the reason."""
+
+    criterion = forms.ChoiceField(label="Criterion")
+    rating = forms.TypedChoiceField(choices=RATINGS[1:], coerce=int, label="Rating")
+    reason = forms.CharField(max_length=500, label="Reason")
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [
+            (c["key"], c["label"]) for c in criteria if c["kind"] in {"rating", "both"}
+        ]
+        self.fields["reason"].widget.attrs["placeholder"] = "e.g. in line with the team's 4s"

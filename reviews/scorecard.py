@@ -181,7 +181,7 @@ def rating_score(rating: int | None) -> int | None:
     return None if rating is None else (rating - 1) * 25
 
 
-def _weighted(parts: list[tuple[float | None, float]]) -> int | None:
+def weighted(parts: list[tuple[float | None, float]]) -> int | None:
     known = [(score, weight) for score, weight in parts if score is not None and weight]
     total = sum(weight for _, weight in known)
     return round(sum(score * weight for score, weight in known) / total) if total else None
@@ -208,12 +208,12 @@ def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]
                 parts.append(rating_score(effective_rating(criterion)))
             mean = _mean(parts)
             criterion["score"] = None if mean is None else round(mean)
-        section["score"] = _weighted([(c["score"], c["weight"]) for c in section["criteria"]])
+        section["score"] = weighted([(c["score"], c["weight"]) for c in section["criteria"]])
         _shares(section["criteria"])
     _shares(sections)
     return {
         "sections": sections,
-        "overall": _weighted([(s["score"], s["weight"]) for s in sections]),
+        "overall": weighted([(s["score"], s["weight"]) for s in sections]),
         "accounts": facts["accounts"],
         "red_flags": facts["flags"],
         "feedback": facts["feedback"],

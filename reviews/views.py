@@ -11,9 +11,9 @@ from kamapp.access import get_membership
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
-from reviews import history, scorecard, workflow
+from reviews import calibration, history, scorecard, workflow
 from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
-from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
+from reviews.forms import CalibrationForm, CycleForm, RatingsForm, ReviewerForm, ScorecardForm
 from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
@@ -49,7 +49,12 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
         .order_by("-period_end", "-id")  # Meta.ordering does not survive the aggregate
         .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
     )
-    return render(request, "reviews/review_list.html", {"cycles": cycles, "form": form})
+    context = {
+        "cycles": cycles,
+        "form": form,
+        "may_calibrate": can(request.membership, "reviews.calibrate"),
+    }
+    return render(request, "reviews/review_list.html", context)
 
 
 @require_permission("reviews.open_cycle")
@@ -194,3 +199,34 @@ def kam_history(request: TenantRequest, slug: str, membership_pk: int) -> HttpRe
     kam = get_membership(request.tenant, membership_pk)
     found = history.history(visible_reviews(request.membership).filter(kam=kam))
     return render(request, "reviews/kam_history.html", {"kam": kam, "history": found})
+
+
+@require_permission("reviews.calibrate")
+@require_GET
+def cycle_calibration(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
+    cycle = get_cycle(request.membership, reviewcycle_pk)
+    context = {
+        "cycle": cycle,
+        "calibration": calibration.calibration(request.membership, cycle),
+        "may_adjust": can(request.membership, "review.calibrate"),
+        "criteria": scorecard.criteria(scorecard.sections_for(cycle)),
+    }
+    return render(request, "reviews/calibration.html", context)
+
+
+@require_permission("review.calibrate")
+@require_POST
+def review_calibrate(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    if not can(request.membership, "review.calibrate", review):
+        raise PermissionDenied
+    criteria = scorecard.criteria(scorecard.sections_for(review.cycle))
+    form = CalibrationForm(request.POST, criteria=criteria)
+    if review.status == Status.FINALISED:
+        messages.error(request, "A finalised review is no longer calibrated.")
+    elif not form.is_valid():
+        messages.error(request, "Choose a rated criterion, a rating and say why.")
+    else:
+        calibration.adjust(review, request.user, **form.cleaned_data)
+        messages.success(request, f"{review.kam.user.full_name}: rating calibrated.")
+    return redirect("cycle-calibration", slug=slug, reviewcycle_pk=review.cycle_id)
