@@ -174,3 +174,24 @@ class CalibrationForm(SafeInputs, forms.Form):
             (c["key"], c["label"]) for c in criteria if c["kind"] in {"rating", "both"}
         ]
         self.fields["reason"].widget.attrs["placeholder"] = "e.g. in line with the team's 4s"
+
+
+class AcknowledgeForm(SafeInputs, forms.Form):
+    """The KAM's sign-off of their finalised review."""
+
+    agrees = forms.TypedChoiceField(
+        choices=[("yes", "I agree with this review"), ("no", "I do not agree")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Your sign-off",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment (optional)",
+    )
+
+
+class ReopenForm(SafeInputs, forms.Form):
+    reason = forms.CharField(max_length=1000, label="Why reopen it?")

@@ -18,6 +18,8 @@ urlpatterns = [
     path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),
     path(REVIEW + "reviewer/", views.review_reassign, name="review-reassign"),
     path(REVIEW + "calibrate/", views.review_calibrate, name="review-calibrate"),
+    path(REVIEW + "sign-off/", views.review_acknowledge, name="review-acknowledge"),
+    path(REVIEW + "reopen/", views.review_reopen, name="review-reopen"),
     path(REVIEW + "packet.pdf", views.packet_download, name="review-packet"),
     path("settings/scorecard/", views.scorecard_settings, name="scorecard-settings"),
 ]

@@ -13,7 +13,15 @@ from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
 from reviews import calibration, history, scorecard, workflow
 from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
-from reviews.forms import CalibrationForm, CycleForm, RatingsForm, ReviewerForm, ScorecardForm
+from reviews.forms import (
+    AcknowledgeForm,
+    CalibrationForm,
+    CycleForm,
+    RatingsForm,
+    ReopenForm,
+    ReviewerForm,
+    ScorecardForm,
+)
 from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
@@ -94,7 +102,17 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
         "card": card,
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
-        "packet": review.packets.defer("pdf").first(),
+        "packets": review.packets.defer("pdf"),
+        "acknowledge_form": AcknowledgeForm()
+        if review.status == Status.FINALISED
+        and not review.acknowledged_at
+        and can(request.membership, "review.acknowledge", review)
+        else None,
+        "reopen_form": ReopenForm()
+        if review.status == Status.FINALISED
+        and not review.reopened_at
+        and can(request.membership, "review.reopen", review)
+        else None,
         "previous": previous,
         "may_manage": can(request.membership, "review.manage", review),
         "reviewer_form": ReviewerForm(review=review)
@@ -176,7 +194,7 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
 @require_permission("reviews.view")
 @require_GET
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    packet = get_packet(request.membership, performancereview_pk)
+    packet = get_packet(request.membership, performancereview_pk, request.GET.get("packet"))
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
     return attach(response, filename(packet.review), inline=True)
 
@@ -230,3 +248,43 @@ def review_calibrate(request: TenantRequest, slug: str, performancereview_pk: in
         calibration.adjust(review, request.user, **form.cleaned_data)
         messages.success(request, f"{review.kam.user.full_name}: rating calibrated.")
     return redirect("cycle-calibration", slug=slug, reviewcycle_pk=review.cycle_id)
+
+
+@require_permission("review.acknowledge")
+@require_POST
+def review_acknowledge(
+    request: TenantRequest, slug: str, performancereview_pk: int
+) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    if review.status != Status.FINALISED or not can(
+        request.membership, "review.acknowledge", review
+    ):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether you agree with the review.")
+    else:
+        try:
+            workflow.acknowledge(review, request.user, **form.cleaned_data)
+        except workflow.WrongStep:
+            messages.error(request, "You have signed this review off already.")
+        else:
+            messages.success(request, "Signed off: your answer is in the packet.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_permission("review.reopen")
+@require_POST
+def review_reopen(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for reopening the review.")
+    else:
+        try:
+            workflow.reopen(review, request.user, form.cleaned_data["reason"])
+        except workflow.WrongStep:
+            messages.error(request, "Only a finalised review can be reopened, and only once.")
+        else:
+            messages.success(request, "Reopened: the reviewer has it back.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)

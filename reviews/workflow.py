@@ -1,4 +1,5 @@
-"""The review workflow: open a cycle, self-assessment, manager review, finalise.
+"""The review workflow: open a cycle, self-assessment, manager review, finalise, sign-off
+(and, once, an admin's reopening).
 
 Self-assessment → manager review → finalised; each step is one function that checks the
 status it starts from (a conditional update, so a double submit moves nothing twice), saves
@@ -89,7 +90,8 @@ def reassign(review: PerformanceReview, actor, reviewer: Membership) -> None:
 
 
 def _move(review: PerformanceReview, start: str, **changes) -> None:
-    moved = PerformanceReview.objects.filter(pk=review.pk, status=start).update(**changes)
+    once = {"reopened_at": None} if "reopened_at" in changes else {}
+    moved = PerformanceReview.objects.filter(pk=review.pk, status=start, **once).update(**changes)
     if not moved:
         raise WrongStep
     for field, value in changes.items():
@@ -128,6 +130,34 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     send_on_commit(send_packet, review.tenant_id, review.pk)
     _notify(review)
     return frozen
+
+
+@transaction.atomic
+def acknowledge(review: PerformanceReview, actor, agrees: bool, comment: str) -> None:
+    """The KAM signs off their finalised review, agreeing or not, once; the packet is made
+    again with the sign-off in it."""
+    moved = PerformanceReview.objects.filter(
+        pk=review.pk, status=Status.FINALISED, acknowledged_at=None
+    ).update(acknowledged_at=timezone.now(), agrees=agrees, acknowledgement=comment)
+    if not moved:
+        raise WrongStep
+    review.refresh_from_db(fields=["acknowledged_at", "agrees", "acknowledgement"])
+    record(review.tenant, actor, "review.acknowledge", review,
+           {"agrees": agrees, "comment": comment})  # fmt: skip
+    send_on_commit(send_packet, review.tenant_id, review.pk)
+
+
+@transaction.atomic
+def reopen(review: PerformanceReview, actor, reason: str) -> None:
+    """An admin reopens a finalised review, once, with a reason: back to the reviewer, the
+    packets so far kept and marked superseded, the new one mailed when it is finalised."""
+    now = timezone.now()
+    _move(review, Status.FINALISED, status=Status.MANAGER_REVIEW, scorecard=None, overall=None,
+          finalised_at=None, reopened_at=now, reopen_reason=reason, acknowledged_at=None,
+          agrees=None, acknowledgement="", notified_status="")  # fmt: skip
+    review.packets.filter(superseded_at=None).update(superseded_at=now)
+    record(review.tenant, actor, "review.reopen", review, {"reason": reason})
+    _notify(review)
 
 
 def request_customer_feedback(review: PerformanceReview, actor) -> int:
