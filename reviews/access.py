@@ -84,8 +84,7 @@ def register() -> None:
     policy.register("reviews.configure", {Role.ADMIN})
     policy.register("reviews.calibrate", {Role.SUPERVISOR, *ALL_REVIEWS})
     policy.register("review.calibrate", ALL_REVIEWS, _may_review)
-    # reviews are opened for KAMs only, so only a KAM signs one off
-    policy.register("review.acknowledge", {Role.KAM}, _is_reviewee)
+    policy.register("review.acknowledge", set(Role), _is_reviewee)
     policy.register("review.reopen", {Role.ADMIN}, _may_review)
     policy.register("review.self_assess", {Role.KAM, Role.SUPERVISOR}, _is_reviewee)
     policy.register("review.manage", {Role.SUPERVISOR, *ALL_REVIEWS}, _may_review)

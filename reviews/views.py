@@ -256,12 +256,12 @@ def review_acknowledge(
     request: TenantRequest, slug: str, performancereview_pk: int
 ) -> HttpResponse:
     review = get_review(request.membership, performancereview_pk)
-    if review.status != Status.FINALISED or not can(
-        request.membership, "review.acknowledge", review
-    ):
+    if not can(request.membership, "review.acknowledge", review):
         raise PermissionDenied
     form = AcknowledgeForm(request.POST)
-    if not form.is_valid():
+    if review.status != Status.FINALISED:
+        messages.error(request, "There is nothing to sign off until the review is finalised.")
+    elif not form.is_valid():
         messages.error(request, "Say whether you agree with the review.")
     else:
         try:
@@ -271,6 +271,9 @@ def review_acknowledge(
         else:
             messages.success(request, "Signed off: your answer is in the packet.")
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+review_acknowledge.review_right = "review.acknowledge"
 
 
 @require_permission("review.reopen")
