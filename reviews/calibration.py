@@ -131,6 +131,7 @@ def _row(review: PerformanceReview, card: dict, placed: dict) -> dict:
         "rating_score": scorecard.weighted(ratings),
         "data_score": scorecard.weighted(data),
         "difficulty": hardness,
+        "flagged_accounts": list(dict.fromkeys(f["account"] for f in card["red_flags"])),
         "box": (band(card["overall"]), band(hardness)),
     }
 

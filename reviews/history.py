@@ -43,6 +43,7 @@ def history(reviews: QuerySet[PerformanceReview]) -> History:
         [r.cycle.name for r in judged],
         series,
         title="Overall and section scores of each finalised review, out of 100",
+        guides=[("", 0), ("", 100)],  # the whole scale, so small moves look small
     )
     legend = [(s.name, s.color) for s in series]
     return History(rows, list(sections.values()), legend, chart)
