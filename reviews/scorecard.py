@@ -10,6 +10,8 @@ A cycle keeps the scorecard it was opened with.
 
 import copy
 
+from django.utils.text import slugify
+
 from accounts import health
 from kamapp.audit import diff, record
 from kamapp.charts import score_bars
@@ -65,13 +67,88 @@ def sections_for(cycle) -> list[dict]:
     return template_for(cycle.tenant_id)
 
 
+CRITERION_FIELDS = ("key", "label", "kind", "metric", "indicator", "weight")
+METRIC_LABELS = {
+    "attainment": "Customer KPI attainment",
+    "health": "Account health",
+    "engagement": "Engagement",
+    "contacts": "Meaningful contacts per account per month",
+    "nps": "Net Promoter Score",
+    "commercial": "Revenue and margin",
+    "plan": "Plan vitality",
+    "execution": "Action execution",
+}
+
+
+class Invalid(Exception):
+    """The edited scorecard cannot be used; the arguments say why."""
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return [(key, METRIC_LABELS.get(key, key.replace("_", " ").capitalize())) for key in METRICS]
+
+
+def _describe(sections: list[dict]) -> dict:
+    """What the audit compares: each section and criterion by key, as one line of text."""
+    out = {}
+    for n, section in enumerate(sections, start=1):
+        out[section["key"]] = f"{n}. {section['label']} · weight {section['weight']}"
+        for m, c in enumerate(section["criteria"], start=1):
+            metric = f" ({c['metric']})" if c.get("metric") else ""
+            out[c["key"]] = (
+                f"{section['key']} {m}. {c['label']} · {c['kind']}{metric} · {c['indicator']}"
+                f" · weight {c['weight']}"
+            )
+    return out
+
+
 def save_template(tenant, actor, sections: list[dict]) -> None:
-    before = {c["key"]: c["weight"] for c in criteria(template_for(tenant))}
+    """The tenant's scorecard from now on: cycles opened later use it, open ones keep theirs."""
+    before = _describe(template_for(tenant))
     ScorecardTemplate.objects.update_or_create(tenant=tenant, defaults={"sections": sections})
-    after = {c["key"]: c["weight"] for c in criteria(sections)}
-    sections_after = {s["key"]: s["weight"] for s in sections}
-    changes = {**diff(before, after), "sections": sections_after}
-    record(tenant, actor, "scorecard.weights", changes=changes)
+    after = _describe(sections)
+    removed = {key: None for key in before if key not in after}
+    record(tenant, actor, "scorecard.edit", changes=diff(before, after | removed))
+
+
+def _key(label: str, taken: set[str]) -> str:
+    base = slugify(label).replace("-", "_")[:30] or "item"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def assemble(section_rows: list[dict], criterion_rows: list[dict]) -> list[dict]:
+    """The scorecard from the editor's rows (in order): new rows get keys from their labels;
+    a section with criteria needs one with a weight. Raises `Invalid`."""
+    taken = {row["key"] for row in [*section_rows, *criterion_rows] if row.get("key")}
+    sections = [
+        {"key": row["key"] or _key(row["label"], taken), "label": row["label"],
+         "weight": row["weight"], "criteria": []}
+        for row in section_rows
+    ]  # fmt: skip
+    by_key = {s["key"]: s for s in sections}
+    problems = []
+    for row in criterion_rows:
+        section = by_key.get(row["section"])
+        if section is None:
+            problems.append(f"{row['label']}: its section is deleted; move it to another first.")
+            continue
+        criterion = {field: row[field] for field in CRITERION_FIELDS}
+        criterion["key"] = row["key"] or _key(row["label"], taken)
+        if not criterion["metric"]:
+            del criterion["metric"]
+        section["criteria"].append(criterion)
+    for section in sections:  # a new section is saved empty, then criteria move into it
+        if section["criteria"] and not any(c["weight"] for c in section["criteria"]):
+            problems.append(f"{section['label']}: give one criterion a weight.")
+    if not any(s["weight"] for s in sections):
+        problems.append("Give one section a weight.")
+    if problems:
+        raise Invalid(*problems)
+    return sections
 
 
 def _mean(values) -> float | None:
@@ -209,8 +286,7 @@ def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]
             mean = _mean(parts)
             criterion["score"] = None if mean is None else round(mean)
         section["score"] = weighted([(c["score"], c["weight"]) for c in section["criteria"]])
-        _shares(section["criteria"])
-    _shares(sections)
+    shares(sections)
     return {
         "sections": sections,
         "overall": weighted([(s["score"], s["weight"]) for s in sections]),
@@ -220,11 +296,12 @@ def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]
     }
 
 
-def _shares(parts: list[dict]) -> None:
-    """Each part's weight as a percentage of its siblings' total."""
-    total = sum(p["weight"] for p in parts)
-    for part in parts:
-        part["share"] = round(100 * part["weight"] / total) if total else 0
+def shares(sections: list[dict]) -> None:
+    """Each section's and criterion's weight as a percentage of its siblings' total."""
+    for parts in [sections, *(section["criteria"] for section in sections)]:
+        total = sum(p["weight"] for p in parts)
+        for part in parts:
+            part["share"] = round(100 * part["weight"] / total) if total else 0
 
 
 def compare(card: dict, previous: dict | None) -> None:

@@ -20,7 +20,7 @@ from reviews.forms import (
     RatingsForm,
     ReopenForm,
     ReviewerForm,
-    ScorecardForm,
+    ScorecardEditor,
 )
 from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
@@ -202,12 +202,15 @@ def packet_download(request: TenantRequest, slug: str, performancereview_pk: int
 @require_permission("reviews.configure")
 @require_http_methods(["GET", "POST"])
 def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
-    form = ScorecardForm(request.POST or None, sections=scorecard.template_for(request.tenant))
-    if request.method == "POST" and form.is_valid():
-        scorecard.save_template(request.tenant, request.user, form.weighted())
-        messages.success(request, "Scorecard saved: reviews not yet finalised use it now.")
+    sections = scorecard.template_for(request.tenant)
+    editor = ScorecardEditor(request.POST or None, sections=sections)
+    if request.method == "POST" and editor.is_valid():
+        scorecard.save_template(request.tenant, request.user, editor.result)
+        messages.success(request, "Scorecard saved: cycles opened from now on use it.")
         return redirect("scorecard-settings", slug=slug)
-    return render(request, "reviews/scorecard_settings.html", {"form": form})
+    scorecard.shares(sections)
+    context = {"editor": editor, "sections": sections, "kinds": scorecard.KINDS}
+    return render(request, "reviews/scorecard_settings.html", context)
 
 
 @require_permission("reviews.view")
