@@ -121,10 +121,22 @@ def _feedback(tenant, out: dict, held: dict, start, end) -> None:
         CustomerFeedback.objects.for_tenant(tenant)
         .filter(account_id__in=held, date__range=(start, max(end, timezone.localdate())))
         .order_by("-date", "-id")
-        .values("account_id", "date", "nps", "csat", "comment", "source", "contact__name")
+        .values(
+            "account_id",
+            "date",
+            "nps",
+            "csat",
+            "comment",
+            "source",
+            "contact__name",
+            "kam_id",
+            "kam_value",
+        )
     )
     for row in said:
         owner, name = held[row["account_id"]]
+        if row.pop("kam_id") != owner:  # said about the account's earlier KAM
+            row["kam_value"] = None
         out[owner]["feedback"].append({**row, "account": name, "date": row["date"].isoformat()})
 
 

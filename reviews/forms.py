@@ -231,3 +231,37 @@ class AcknowledgeForm(SafeInputs, forms.Form):
 
 class ReopenForm(SafeInputs, forms.Form):
     reason = forms.CharField(max_length=1000, label="Why reopen it?")
+
+
+class CustomerVoiceForm(SafeInputs, forms.Form):
+    """The contacts across the KAM's accounts the reviewer asks about the KAM."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Ask these contacts"
+    )
+
+    def __init__(self, *args, askable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = askable
+        self.fields["contacts"].label_from_instance = lambda c: (
+            f"{c.name}, {c.account.name}" + (f" · {c.title}" if c.title else "")
+        )
+
+
+class SupervisorNoteForm(SafeInputs, forms.Form):
+    """What a customer told the reviewer about the KAM on the reviewer's own call."""
+
+    account = forms.ModelChoiceField(queryset=None, label="Customer")
+    kam_value = forms.TypedChoiceField(
+        choices=[(n, f"{n} · {label}") for n, label in enumerate(
+            ["Very little", "Little", "Some", "Much", "A great deal"], start=1)],
+        coerce=int,
+        label="Value they get from working with the KAM",
+    )  # fmt: skip
+    comment = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="What they said"
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

@@ -77,6 +77,7 @@ METRIC_LABELS = {
     "commercial": "Revenue and margin",
     "plan": "Plan vitality",
     "execution": "Action execution",
+    "customer_view": "Customers' view of the KAM (survey)",
 }
 
 
@@ -209,6 +210,17 @@ def _nps(verdicts, feedback) -> dict | None:
     return {"score": round((nps + 100) / 2), "value": f"NPS {nps:+d} from {len(scores)} answers"}
 
 
+def _customer_view(verdicts, feedback) -> dict | None:
+    """What customers answered, through the surveys sent for the review, about the value of
+    working with the KAM (1–5); the reviewer's own notes from calls are not counted."""
+    values = [f["kam_value"] for f in feedback if f.get("kam_value") and f["source"] == "survey"]
+    if not values:
+        return None
+    mean = sum(values) / len(values)
+    value = f"{mean:.1f}/5 value of working with the KAM, {len(values)} answers"
+    return {"score": round(25 * (mean - 1)), "value": value}
+
+
 METRICS = {
     "attainment": _attainment,
     "health": _health,
@@ -218,6 +230,7 @@ METRICS = {
     "commercial": _component("commercial", "commercial"),
     "plan": _component("plan_vitality", "plan vitality"),
     "execution": _component("execution", "execution"),
+    "customer_view": _customer_view,
 }
 # customer results: a KAM who moved weak accounts up scores for the move, not only the level
 REWARDS_CHANGE = {"attainment", "health"}

@@ -16,6 +16,7 @@ urlpatterns = [
     path(REVIEW, views.review_detail, name="review-detail"),
     path(REVIEW + "submit/", views.review_submit, name="review-submit"),
     path(REVIEW + "customer-feedback/", views.review_feedback, name="review-feedback"),
+    path(REVIEW + "supervisor-note/", views.review_supervisor_note, name="review-supervisor-note"),
     path(REVIEW + "reviewer/", views.review_reassign, name="review-reassign"),
     path(REVIEW + "calibrate/", views.review_calibrate, name="review-calibrate"),
     path(REVIEW + "sign-off/", views.review_acknowledge, name="review-acknowledge"),

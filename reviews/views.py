@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import KeyAccount
 from kamapp.access import get_membership
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
@@ -16,11 +17,13 @@ from reviews.access import get_cycle, get_packet, get_review, previous_review, v
 from reviews.forms import (
     AcknowledgeForm,
     CalibrationForm,
+    CustomerVoiceForm,
     CycleForm,
     RatingsForm,
     ReopenForm,
     ReviewerForm,
     ScorecardEditor,
+    SupervisorNoteForm,
 )
 from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
@@ -115,12 +118,23 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
         else None,
         "previous": previous,
         "may_manage": can(request.membership, "review.manage", review),
+        **_voice_forms(request, review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
         else None,
         **_forms(request, review, criteria, data),
     }
     return render(request, "reviews/review_detail.html", context)
+
+
+def _voice_forms(request: TenantRequest, review: PerformanceReview) -> dict:
+    """The reviewer's forms for the customer's view of the KAM, while the review is open."""
+    if review.status == Status.FINALISED or not can(request.membership, "review.manage", review):
+        return {}
+    return {
+        "voice_form": CustomerVoiceForm(askable=workflow.askable(review)),
+        "note_form": SupervisorNoteForm(accounts=_accounts(review)),
+    }
 
 
 @require_permission("reviews.view")
@@ -176,12 +190,23 @@ def review_reassign(request: TenantRequest, slug: str, performancereview_pk: int
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
 
 
-@require_POST
-def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    review = get_review(request.membership, performancereview_pk)
+def _may_ask(request: TenantRequest, review: PerformanceReview) -> None:
     if review.status == Status.FINALISED or not can(request.membership, "review.manage", review):
         raise PermissionDenied
-    sent = workflow.request_customer_feedback(review, request.user)
+
+
+@require_POST
+def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    """Surveys about the KAM to the contacts the reviewer picked (or each account's main
+    contact when none were picked)."""
+    review = get_review(request.membership, performancereview_pk)
+    _may_ask(request, review)
+    form = CustomerVoiceForm(request.POST, askable=workflow.askable(review))
+    contacts = list(form.cleaned_data["contacts"]) if form.is_valid() else None
+    if contacts is None and request.POST.getlist("contacts"):
+        messages.error(request, "Those contacts cannot be asked now; pick from the list.")
+        return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+    sent = workflow.request_customer_feedback(review, request.user, contacts)
     messages.success(
         request,
         f"{sent} survey{'s' if sent != 1 else ''} sent to {review.kam.user.full_name}'s customers."
@@ -189,6 +214,25 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
         else "Every account already has a survey open, or no contact with an email.",
     )
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_POST
+def review_supervisor_note(
+    request: TenantRequest, slug: str, performancereview_pk: int
+) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    _may_ask(request, review)
+    form = SupervisorNoteForm(request.POST, accounts=_accounts(review))
+    if form.is_valid():
+        workflow.supervisor_note(review, request.user, **form.cleaned_data)
+        messages.success(request, "Your note from the call is in the review.")
+    else:
+        messages.error(request, "Choose the customer, their answer, and what they said.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+def _accounts(review: PerformanceReview):
+    return KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
 
 
 @require_permission("reviews.view")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import surveys
-from accounts.models import Contact, KeyAccount, SurveyRequest
+from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from kamapp.queueing import send_on_commit
@@ -160,25 +160,53 @@ def reopen(review: PerformanceReview, actor, reason: str) -> None:
     _notify(review)
 
 
-def request_customer_feedback(review: PerformanceReview, actor) -> int:
-    """A survey to the main contact of each of the KAM's accounts (a decision maker, buyer or
-    champion first) that has an email and no survey open. Returns how many were sent."""
+def request_customer_feedback(review: PerformanceReview, actor, contacts=None) -> int:
+    """A survey that also asks about the KAM to each of `contacts` (contacts of the KAM's
+    accounts the reviewer picked), or by default to the main contact of each account (a
+    decision maker, buyer or champion first) that has an email and no survey open. Returns
+    how many were sent."""
+    if contacts is None:
+        contacts = _main_contacts(review)
+    with transaction.atomic():
+        for contact in contacts:
+            surveys.request(contact.account, contact, actor, about_kam=review.kam)
+    return len(contacts)
+
+
+def askable(review: PerformanceReview):
+    """The contacts across the KAM's active accounts a survey can go to now."""
     accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
-    contacts = (
+    return (
         surveys.askable(review.tenant, accounts)
-        .exclude(
-            account__in=SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
-        )
         .select_related("account__tenant")
-        .order_by("account_id", "name")
+        .order_by("account__name", "name")
     )
+
+
+def _main_contacts(review: PerformanceReview) -> list[Contact]:
+    open_ = SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
     best: dict[int, Contact] = {}
     rank = {role: n for n, role in enumerate(Contact.KEY_ROLES)}
-    for contact in contacts:
+    for contact in askable(review).exclude(account__in=open_):
         current = best.get(contact.account_id)
         if current is None or rank.get(contact.buying_role, 9) < rank.get(current.buying_role, 9):
             best[contact.account_id] = contact
-    with transaction.atomic():
-        for contact in best.values():
-            surveys.request(contact.account, contact, actor)
-    return len(best)
+    return list(best.values())
+
+
+def supervisor_note(
+    review: PerformanceReview, actor, account: KeyAccount, kam_value: int, comment: str
+) -> CustomerFeedback:
+    """The reviewer's own call with a customer about the KAM, kept as the supervisor's note
+    (not the customer's own answer)."""
+    note = CustomerFeedback.objects.create(
+        tenant_id=review.tenant_id,
+        account=account,
+        kam=review.kam,
+        kam_value=kam_value,
+        comment=comment,
+        source=CustomerFeedback.Source.SUPERVISOR_CALL,
+        recorded_by=actor,
+    )
+    record(review.tenant, actor, "review.supervisor_note", note, {"kam_value": kam_value})
+    return note
