@@ -1,6 +1,7 @@
 """Sign-off by the KAM and an admin's reopening: each once, audited, packets kept."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -83,6 +84,9 @@ def test_an_admin_reopens_once_old_packet_kept_new_one_mailed(
     assert newest != old and newest.superseded_at is None
     assert "reissued after reopening" in [m for m in mail.outbox if m.attachments][-1].subject
     assert "Q3 revenue was restated." in pdf_text(newest)
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "superseded" in page and "Reopened on" in page
+    assert "<" not in re.search(r"<title>(.*?)</title>", page, re.S)[1]
     old_url = reverse("review-packet", args=[org_a.tenant.slug, review.pk])
     assert client.get(f"{old_url}?packet={old.pk}").content == bytes(old.pdf)
     assert client.get(f"{old_url}?packet=999999").status_code == 404
