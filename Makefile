@@ -14,12 +14,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: help run test bench deps system-deps services stop lint clean
+.PHONY: help run test bench signals deps system-deps services stop lint clean
 
 help:
 	@echo "make run    - the app with demo data at http://127.0.0.1:8000"
 	@echo "make test   - the whole test suite"
 	@echo "make bench  - benchmarks"
+	@echo "make signals - the labelled alert scenarios: recall and false alarms per rule"
 	@echo "make stop   - stop the embedded Postgres and Redis"
 	@echo "make lint   - ruff check and format check, import-linter's layer contract"
 
@@ -53,6 +54,9 @@ bench: services
 	@if ls tests/perf/bench_*.py >/dev/null 2>&1; then \
 		for f in tests/perf/bench_*.py; do $(PY) $$f || exit 1; done; \
 	else echo "no benchmarks yet"; fi
+
+signals: services
+	$(PY) -m pytest tests/signals/test_signals.py::test_the_labelled_scenarios -q -s -p no:cacheprovider
 
 stop:
 	$(PY) -m kamapp.devservices down

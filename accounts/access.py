@@ -5,7 +5,7 @@ The rights on a row of an account (a KPI, an alert, a plan revision…) are the 
 
 from django.http import Http404
 
-from accounts.models import KPI, KeyAccount, PlanRevision, RiskAlert
+from accounts.models import KPI, KeyAccount, PlanRevision, ProcessItem, ProcessStage, RiskAlert
 from kamapp.access import Access, grant
 from kamapp.models import Membership
 from kamapp.policy import can
@@ -57,3 +57,13 @@ def _found(obj):
     if obj is None:
         raise Http404
     return obj
+
+
+def get_process_stage(tenant, pk: int) -> ProcessStage:
+    return _found(ProcessStage.objects.for_tenant(tenant).filter(pk=pk).first())
+
+
+def get_process_item(tenant, pk: int) -> ProcessItem:
+    return _found(
+        ProcessItem.objects.for_tenant(tenant).select_related("stage").filter(pk=pk).first()
+    )

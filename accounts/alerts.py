@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts import health, metrics
-from accounts.models import RiskAlert
+from accounts.models import Origin, RiskAlert
 from kamapp import db
 from kamapp.audit import record
 
@@ -51,12 +52,25 @@ def rule(name: str, title: str):
     return register
 
 
+def _young(i: health.Inputs, days: int) -> bool:
+    return i.age_days is not None and i.age_days < days
+
+
+def _said_by(voice: str) -> str:
+    """Whose answer a sentiment finding rests on, in words."""
+    if not voice:
+        return ""
+    if voice == Origin.CUSTOMER:
+        return " (the customer’s own answer)"
+    return f" ({Origin(voice).label}; no customer answers)"
+
+
 @rule("no_contact", "No meaningful contact")
 def no_contact(i, h, model, today):
     cadence = int(model["cadence_days"].get(i.tier, 30))
     days = (today - i.last_meaningful).days if i.last_meaningful else None
-    if days is not None and days <= cadence:
-        return None
+    if (days is not None and days <= cadence) or (days is None and _young(i, cadence)):
+        return None  # an account younger than its cadence is not overdue a conversation
     return Finding(
         HIGH if days is None or days > 2 * cadence else MEDIUM,
         f"No meaningful contact for {days} days (cadence {cadence})."
@@ -71,6 +85,8 @@ def no_contact(i, h, model, today):
 def plan_stale(i, h, model, today):
     if i.next_review_due is not None and i.next_review_due >= today:
         return None
+    if i.next_review_due is None and _young(i, model["thresholds"]["min_history_days"]):
+        return None  # a new account's first plan is still being written
     return Finding(
         MEDIUM,
         f"The account plan was due for review on {i.next_review_due:%d %b %Y}."
@@ -95,6 +111,7 @@ def overdue_actions(i, h, model, today):
 
 @rule("health_drop", "Health dropped")
 def health_drop(i, h, model, today):
+    # both ends need a score: no history, or not enough data now, and there is no drop
     best, points = i.best_score_30d, model["thresholds"]["health_drop"]
     if h.score is None or best is None or best - h.score < points:
         return None
@@ -106,17 +123,78 @@ def health_drop(i, h, model, today):
     )
 
 
+def _renewing_in(i: health.Inputs, model: dict, today) -> int | None:
+    days = metrics.days_until(i.renewal_date, today)
+    return days if days is not None and 0 <= days <= model["thresholds"]["renewal_days"] else None
+
+
 @rule("renewal_risk", "Renewal at risk")
 def renewal_risk(i, h, model, today):
-    days = metrics.days_until(i.renewal_date, today)
-    window = model["thresholds"]["renewal_days"]
-    if days is None or not 0 <= days <= window or h.band != "at_risk":
+    days = _renewing_in(i, model, today)
+    if days is None or h.band not in {"watch", "at_risk"}:
         return None
     return Finding(
-        HIGH,
-        f"Renewal in {days} days with health {h.score} (at risk).",
+        HIGH if h.band == "at_risk" else MEDIUM,
+        f"Renewal in {days} days with health {h.score} "
+        f"({'at risk' if h.band == 'at_risk' else 'below healthy'}).",
         "Build a renewal plan with the economic buyer now.",
         {"days": days, "score": h.score},
+    )
+
+
+@rule("renewal_unsponsored", "Renewal without a sponsor")
+def renewal_unsponsored(i, h, model, today):
+    days = _renewing_in(i, model, today)
+    if days is None or "economic_buyer" in i.roles_engaged:
+        return None
+    dm = "decision_maker" in i.roles_engaged
+    return Finding(
+        MEDIUM if dm else HIGH,
+        f"Renewal in {days} days and the economic buyer "
+        + ("not met in 90 days." if dm else "and decision maker not met in 90 days."),
+        "Meet the economic buyer before the renewal is decided.",
+        {"days": days, "decision_maker": dm},
+    )
+
+
+@rule("key_role_lost", "Key role lost")
+def key_role_lost(i, h, model, today):
+    cadence = int(model["cadence_days"].get(i.tier, 30))
+    quiet_days = max(model["thresholds"]["key_role_quiet_days"], cadence)
+    talking = i.last_meaningful is not None and (today - i.last_meaningful).days <= cadence
+    lost = []
+    for c in i.key_contacts:
+        gone = c["left_on"]
+        since = gone or today - datetime.timedelta(days=quiet_days)
+        if gone is None and (not talking or c["met_year"] < 2 or c["last_met"] >= since):
+            continue  # a silent account is no_contact's; never really engaged; met recently
+        if gone is not None and (today - gone).days > 180:
+            continue
+        replaced = any(
+            o is not c
+            and o["role"] == c["role"]
+            and not o["left_on"]
+            and (o["last_met"] or since) > since
+            for o in i.key_contacts
+        )
+        if not replaced:
+            lost.append(c)
+    if not lost:
+        return None
+    said = [
+        f"{c['name']} ({c['role'].replace('_', ' ')}) "
+        + (
+            f"left on {c['left_on']:%d %b}"
+            if c["left_on"]
+            else f"not met since {c['last_met']:%d %b}"
+        )
+        for c in lost
+    ]
+    return Finding(
+        MEDIUM if all(c["role"] == "champion" for c in lost) else HIGH,
+        "Key role lost: " + "; ".join(said) + ".",
+        "Re-engage them or find and meet their successor.",
+        {"contacts": [c["name"] for c in lost]},
     )
 
 
@@ -129,9 +207,33 @@ def detractor(i, h, model, today):
         return None
     return Finding(
         HIGH if i.nps[0] <= 6 else MEDIUM,
-        f"Latest NPS is {i.nps[0]}" + (f", down {drop} points." if drop >= 3 else "."),
+        f"Latest NPS is {i.nps[0]}{_said_by(i.voice)}"
+        + (f", down {drop} points." if drop >= 3 else "."),
         "Call the customer to hear the problem and agree a fix.",
-        {"nps": i.nps[0], "drop": drop},
+        {"nps": i.nps[0], "drop": drop, "voice": i.voice},
+    )
+
+
+@rule("sentiment_split", "KAM and customer disagree")
+def sentiment_split(i, h, model, today):
+    """What the KAM logged against what the customer answered, over the last half year."""
+    since = today - datetime.timedelta(days=180)
+
+    def mean(origins) -> float | None:
+        scores = [
+            n for o in origins for d, n, _ in i.said.get(o, []) if n is not None and d >= since
+        ]
+        return sum(scores) / len(scores) if scores else None
+
+    customer, logged = mean([Origin.CUSTOMER]), mean([Origin.KAM, Origin.SUPERVISOR])
+    gap = model["thresholds"]["sentiment_split"]
+    if customer is None or logged is None or abs(logged - customer) < gap:
+        return None
+    return Finding(
+        HIGH if logged > customer else MEDIUM,
+        f"Logged feedback says NPS {logged:.0f}, the customer's own answers {customer:.0f}.",
+        "Hear the customer directly: ask for a survey answer and compare notes.",
+        {"logged": round(logged, 1), "customer": round(customer, 1)},
     )
 
 
@@ -170,6 +272,25 @@ def upsell_without_results(i, h, model, today):
             "attainment_before": before,
             "attainment_now": current,
         },
+    )
+
+
+@rule("kpi_decline", "Customer KPIs deteriorating")
+def kpi_decline(i, h, model, today):
+    if not i.kpi_trend:  # no KPI measured a quarter ago: no trend yet
+        return None
+    before = sum(b for b, _ in i.kpi_trend) / len(i.kpi_trend)
+    now = sum(n for _, n in i.kpi_trend) / len(i.kpi_trend)
+    if before - now < model["thresholds"]["kpi_decline_pts"] / 100:
+        return None
+    m = health.money(i)
+    growing = m is not None and (m["growth"] > 0.02 or m["expansion_growth"] > 0.1)
+    return Finding(
+        HIGH if growing else MEDIUM,
+        f"The customer's KPI attainment fell from {before:.0%} to {now:.0%} over the quarter"
+        + (" while our revenue grew." if growing else "."),
+        "Find out what broke for the customer and put actions against it.",
+        {"before": round(before, 3), "now": round(now, 3), "revenue_growing": growing},
     )
 
 
@@ -214,19 +335,33 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     # `details` are the numbers the message states: a changed message refreshes them, and
     # not reading them back spares parsing a JSON document per live alert
     fields = ["pk", "status", "severity", "message", "snoozed_until"]
-    live = {
-        # every live alert of the tenant: those of archived accounts resolve below
-        (account, rule): dict(zip(fields, rest, strict=True))
-        for account, rule, *rest in RiskAlert.objects.for_tenant(tenant)
-        .filter(status__in=RiskAlert.LIVE)
-        .values_list("account_id", "rule", *fields)
-    }
     now = timezone.now()
+    live, muted = {}, set()
+    # every live alert of the tenant (those of archived accounts resolve below), and the
+    # recently dismissed ones, whose rule stays quiet on that account for a while
+    for account, rule, *rest in (
+        RiskAlert.objects.for_tenant(tenant)
+        .filter(
+            Q(status__in=RiskAlert.LIVE)
+            | Q(
+                status=RiskAlert.Status.DISMISSED,
+                updated_at__gte=now - datetime.timedelta(days=RiskAlert.DISMISSAL_DAYS),
+            )
+        )
+        .values_list("account_id", "rule", *fields)
+    ):
+        alert = dict(zip(fields, rest, strict=True))
+        if alert["status"] == RiskAlert.Status.DISMISSED:
+            muted.add((account, rule))
+        else:
+            live[(account, rule)] = alert
     new, changed, seen = [], [], set()
     for pk, item in inputs.items():
         for name, found in findings(item, verdicts[pk], model, today).items():
             seen.add((pk, name))
             alert = live.get((pk, name))
+            if alert is None and (pk, name) in muted:
+                continue
             if alert is None:
                 new.append(
                     {
@@ -263,6 +398,7 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today) -> dict:
     RiskAlert.objects.filter(pk__in=cleared).update(
         status=RiskAlert.Status.RESOLVED,
         resolved_at=now,
+        cleared=True,
         note="Resolved automatically: the condition cleared.",
         updated_at=now,
     )
@@ -283,9 +419,37 @@ def resolve(alert: RiskAlert, actor, note: str) -> None:
     _move(alert, actor, RiskAlert.Status.RESOLVED, {"note": note})
 
 
+def dismiss(alert: RiskAlert, actor, reason: str, note: str = "") -> None:
+    """Not useful: the rule stays quiet on this account for `RiskAlert.DISMISSAL_DAYS`, and
+    the dismissal counts against the rule on the health model page."""
+    alert.dismissal, alert.note, alert.resolved_at = reason, note, timezone.now()
+    _move(alert, actor, RiskAlert.Status.DISMISSED, {"reason": reason, "note": note})
+
+
+def track_record(tenant, days: int = 90) -> dict[str, dict]:
+    """Per rule, the alerts opened in the last `days`: how many, acted on by someone,
+    resolved by the condition clearing, dismissed as not useful (one query)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        RiskAlert.objects.for_tenant(tenant)
+        .filter(opened_at__gte=since)
+        .values("rule")
+        .annotate(
+            opened=Count("id"),
+            acted=Count("id", filter=Q(acted_at__isnull=False)),
+            cleared=Count("id", filter=Q(cleared=True)),
+            dismissed=Count("id", filter=Q(status=RiskAlert.Status.DISMISSED)),
+        )
+        .order_by()
+    )
+    return {row.pop("rule"): row for row in rows}
+
+
 def _move(alert: RiskAlert, actor, status: str, extra: dict | None = None) -> None:
     old = alert.status
     alert.status = status
+    if status != RiskAlert.Status.DISMISSED:
+        alert.acted_at = alert.acted_at or timezone.now()
     alert.save()
     record(
         alert.tenant, actor, f"alert.{status}", alert, {"status": [old, status], **(extra or {})}

@@ -6,8 +6,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import permissions
+        from accounts.process import definition
 
         permissions.register()
+        definition.connect()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from accounts import demo

@@ -1,6 +1,7 @@
 """Demo key accounts with a year of history and deliberate patterns for health and alerts:
 an account upsold while its KPIs stall, one discounting heavily, one with a stale plan, and
-one single-threaded through a lone contact."""
+one single-threaded through a lone contact; in the full demo also one whose KAM-logged
+feedback is rosier than the customer's answers, and a new account two weeks old."""
 
 import datetime
 import random
@@ -24,6 +25,7 @@ from accounts.models import (
     KPIMeasurement,
     Objective,
     PlanRevision,
+    SharedPlan,
     SurveyRequest,
     Tier,
 )
@@ -205,6 +207,7 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
         PlanRevision,
         AccountTeamMember,
         SurveyRequest,
+        SharedPlan,
     ):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     return len(customers)
@@ -230,6 +233,8 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     # the deliberate patterns that health and alerts should find
     upsold_stalling, discounting, stale, single_threaded = (index == i for i in range(4))
     quiet, slipping = index == 4, index == 5  # no recent contact; actions left overdue
+    # in the full demo: the KAM's notes rosier than the customer's answers; a new account
+    split, new = index == 10, index == 11
     tier = [Tier.STRATEGIC, Tier.KEY, Tier.KEY, Tier.DEVELOPMENT][index % 4]
     owner = kams[index % len(kams)]
     account = KeyAccount.objects.create(
@@ -251,12 +256,17 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
         )
 
     contacts = _contacts(tenant, account, rng, 1 if single_threaded else rng.randrange(4, 11))
+    if new:
+        _new_account(tenant, account, owner, contacts, rng, today, add)
+        return
     _plan(tenant, account, owner, rng, today, stale, add)
     _objectives(tenant, account, contacts, rng, today, stalled=upsold_stalling, add=add)
     _actions(tenant, account, owner, rng, today, add, slipping)
     _interactions(tenant, account, owner, contacts, rng, today, add, quiet)
     _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
-    for _ in range(rng.randrange(2, 5)):
+    if split:
+        _split_feedback(tenant, account, owner, contacts, today, add)
+    for _ in range(0 if split else rng.randrange(2, 5)):
         add(
             CustomerFeedback(
                 tenant=tenant,
@@ -279,6 +289,62 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
         )
     if index < 3:
         _survey(tenant, account, owner, contacts[0], index, add)
+    if index == 0:  # the plan shared with the customer's lead contact
+        add(
+            SharedPlan(
+                tenant=tenant,
+                account=account,
+                contact=contacts[0],
+                email=contacts[0].email,
+                shared_by=owner.user,
+                created_at=timezone.now() - datetime.timedelta(days=2),
+                expires_on=today + datetime.timedelta(days=28),
+            )
+        )
+
+
+def _new_account(tenant, account, owner, contacts, rng, today, add) -> None:
+    """Two weeks old: a first plan not yet reviewed, KPI baselines, two meetings. Health
+    reads "not enough data yet" and no rule raises anything from absence."""
+    KeyAccount.objects.filter(pk=account.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=14)
+    )
+    AccountPlan.objects.create(
+        tenant=tenant, account=account, summary="Onboarding: agree the first objectives."
+    )
+    _objectives(tenant, account, contacts, rng, today, stalled=True, add=add, months=1)
+    for days, who in ((12, contacts[:2]), (4, contacts[:3])):
+        interaction = Interaction.objects.create(
+            tenant=tenant,
+            account=account,
+            kind=Interaction.Kind.MEETING,
+            date=today - datetime.timedelta(days=days),
+            summary="Kick-off: their goals for the first year",
+            meaningful=True,
+            logged_by=owner.user,
+        )
+        for contact in who:
+            add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
+
+
+def _split_feedback(tenant, account, owner, contacts, today, add) -> None:
+    """The customer's survey answers are poor; the KAM's own meeting note says all is well."""
+    said = [(150, 4, "survey"), (80, 3, "survey"), (30, 2, "survey"), (6, 9, "meeting")]
+    for days, nps, source in said:
+        add(
+            CustomerFeedback(
+                tenant=tenant,
+                account=account,
+                contact=contacts[0],
+                date=today - datetime.timedelta(days=days),
+                nps=nps,
+                source=source,
+                comment="Great meeting, they are happy."
+                if source == "meeting"
+                else "Support tickets sit for days.",
+                recorded_by=owner.user if source == "meeting" else None,
+            )
+        )
 
 
 def _survey(tenant, account, owner, contact, state, add) -> None:
@@ -366,7 +432,7 @@ def _plan(tenant, account, owner, rng, today, stale, add) -> None:
         )
 
 
-def _objectives(tenant, account, contacts, rng, today, stalled, add) -> None:
+def _objectives(tenant, account, contacts, rng, today, stalled, add, months=12) -> None:
     for goal, kpi_name, unit, baseline, target in rng.sample(OBJECTIVES, rng.randrange(2, 5)):
         objective = Objective.objects.create(
             tenant=tenant,
@@ -385,8 +451,8 @@ def _objectives(tenant, account, contacts, rng, today, stalled, add) -> None:
             direction=KPI.Direction.UP if target > baseline else KPI.Direction.DOWN,
         )
         pace = 0 if stalled else rng.uniform(0.3, 1.0)
-        for month in range(12):
-            progress = pace * (month + 1) / 12 + rng.uniform(-0.04, 0.04)
+        for month in range(12 - months, 12):
+            progress = pace * (month + 1) / 12 + rng.uniform(-0.04, 0.04) if months > 1 else 0
             value = baseline + (target - baseline) * progress
             add(
                 KPIMeasurement(
@@ -417,6 +483,7 @@ def _actions(tenant, account, owner, rng, today, add, slipping=False) -> None:
                 status=status,
                 planned_budget=budget,
                 done_date=done,
+                shared=status == "in_progress",
                 actual_cost=(budget * Decimal(str(rng.uniform(0.7, 1.4)))).quantize(Decimal("1"))
                 if status != "planned"
                 else None,
@@ -430,6 +497,8 @@ def _interactions(tenant, account, owner, contacts, rng, today, add, quiet=False
     gap = {Tier.STRATEGIC: 9, Tier.KEY: 14, Tier.DEVELOPMENT: 24}[account.tier]
     day = rng.randrange(2, 6) + (75 if quiet else 0)
     first = True
+    sponsors = [c for c in contacts if c.buying_role in Contact.KEY_ROLES]  # met in turn
+    turn = 0
     while day < 365:
         interaction = Interaction.objects.create(
             tenant=tenant,
@@ -440,7 +509,10 @@ def _interactions(tenant, account, owner, contacts, rng, today, add, quiet=False
             meaningful=first or rng.random() < 0.35,
             logged_by=owner.user,
         )
-        for contact in rng.sample(contacts, min(len(contacts), rng.randrange(1, 4))):
+        met = set(rng.sample(contacts, min(len(contacts), rng.randrange(1, 4))))
+        met.add(sponsors[turn % len(sponsors)])
+        turn += 1
+        for contact in met:
             add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
         first = False
         day += rng.randrange(gap // 2, gap + gap // 2)

@@ -182,12 +182,27 @@ class Contact(AccountChild):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
     )
     notes = models.TextField(blank=True)
+    left_on = models.DateField(
+        null=True,
+        blank=True,
+        verbose_name="Left the company on",
+        help_text="When they left: a key role lost is a risk until someone replaces them.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Origin(models.TextChoices):
+    """Where a fact comes from: what the customer said outranks what we typed."""
+
+    CUSTOMER = "customer", "the customer"
+    SYSTEM = "system", "derived from records"
+    KAM = "kam", "logged by the KAM"
+    SUPERVISOR = "supervisor", "noted by a supervisor"
 
 
 class Objective(AccountChild):
@@ -226,6 +241,11 @@ class KPI(TenantModel):
     baseline = models.DecimalField(max_digits=16, decimal_places=4)
     target = models.DecimalField(max_digits=16, decimal_places=4)
     direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    cadence_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        verbose_name="Measure every (days)",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -239,11 +259,16 @@ class KPI(TenantModel):
 
 
 class KPIMeasurement(TenantModel):
+    class Source(models.TextChoices):
+        KAM = "kam", "KAM-entered"
+        CUSTOMER = "customer", "Customer"
+
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
     date = models.DateField()
     value = models.DecimalField(max_digits=16, decimal_places=4)
     note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.KAM)
 
     class Meta:
         ordering = ["date", "id"]
@@ -275,6 +300,9 @@ class Action(AccountChild):
     planned_budget = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actual_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     done_date = models.DateField(null=True, blank=True)
+    shared = models.BooleanField(
+        default=False, help_text="Shown to the customer on the plan shared with them."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -390,6 +418,13 @@ class CustomerFeedback(AccountChild):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
 
+    # Only a survey answer is the customer's own voice; the rest is someone's account of it.
+    ORIGINS = {
+        Source.SURVEY: Origin.CUSTOMER,
+        Source.MEETING: Origin.KAM,
+        Source.SUPERVISOR_CALL: Origin.SUPERVISOR,
+    }
+
     class Meta:
         ordering = ["-date", "-id"]
         constraints = [
@@ -400,6 +435,14 @@ class CustomerFeedback(AccountChild):
                 name="feedback_has_a_score",
             ),
         ]
+
+    @property
+    def origin(self) -> str:
+        return self.ORIGINS[self.source]
+
+    @property
+    def origin_label(self) -> str:
+        return Origin(self.origin).label
 
 
 class SurveyRequest(SignedLink, AccountChild):
@@ -511,8 +554,16 @@ class RiskAlert(AccountChild):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         SNOOZED = "snoozed", "Snoozed"
         RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed as not useful"
+
+    class Dismissal(models.TextChoices):
+        WRONG = "wrong", "Wrong: the account is fine"
+        HANDLED = "handled", "Already handled"
+        NOT_IMPORTANT = "not_important", "Not important"
 
     LIVE = [Status.OPEN, Status.ACKNOWLEDGED, Status.SNOOZED]
+    # A dismissed alert keeps its rule quiet on the account this long.
+    DISMISSAL_DAYS = 90
 
     account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="alerts")
     rule = models.CharField(max_length=40)
@@ -531,6 +582,13 @@ class RiskAlert(AccountChild):
     snoozed_until = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # the rule's track record: someone acted on it, the condition cleared, or not useful
+    acted_at = models.DateTimeField(null=True, blank=True)
+    # database defaults too: the health run inserts alerts with raw SQL
+    cleared = models.BooleanField(default=False, db_default=False)
+    dismissal = models.CharField(
+        max_length=14, choices=Dismissal.choices, blank=True, default="", db_default=""
+    )
 
     objects = RiskAlertQuerySet.as_manager()
 
@@ -563,3 +621,139 @@ class AlertDigest(TenantModel):
                 fields=["tenant", "membership", "day"], name="one_digest_a_day"
             ),
         ]
+
+
+class ProcessStage(TenantModel):
+    """A stage of the tenant's KAM process (by default Know, Act, Measure)."""
+
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="process_stage_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessItem(TenantModel):
+    """One checklist item of a stage: checked from the account's data, or confirmed by the
+    KAM with a note and a date (`accounts.process.checks` holds the data checks)."""
+
+    class Rule(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed by the KAM"
+        GOALS = "goals", "Customer goals recorded with KPIs"
+        BUYERS_MET = "buyers_met", "Economic buyer and decision maker met in the last 90 days"
+        ACTIONS_OWNED = "actions_owned", "Every open action has an owner and a due date"
+        KPIS_MEASURED = "kpis_measured", "Each KPI measured within its cadence"
+        QBR = "qbr", "A QBR held this quarter"
+        PLAN_REVIEWED = "plan_reviewed", "Plan reviewed within its cadence"
+        FEEDBACK = "feedback", "Customer feedback within the last 6 months"
+
+    stage = models.ForeignKey(ProcessStage, on_delete=models.CASCADE, related_name="items")
+    label = models.CharField(max_length=200)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    next_step = models.CharField(
+        max_length=300, blank=True, help_text="What the KAM should do while it is missing."
+    )
+    tiers = ArrayField(
+        models.CharField(max_length=20, choices=Tier.choices),
+        default=list,
+        blank=True,
+        help_text="Empty: every tier.",
+    )
+    confirm_every_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="For KAM-confirmed items: a confirmation counts for this many days.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def applies_to(self, tier: str) -> bool:
+        return not self.tiers or tier in self.tiers
+
+
+class ProcessConfirmation(AccountChild):
+    """The KAM's word that a KAM-confirmed process item is done for an account."""
+
+    account = models.ForeignKey(
+        KeyAccount, on_delete=models.CASCADE, related_name="process_confirmations"
+    )
+    item = models.ForeignKey(ProcessItem, on_delete=models.CASCADE, related_name="confirmations")
+    confirmed_on = models.DateField(default=timezone.localdate)
+    note = models.CharField(max_length=300)
+    confirmed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_on", "-id"]
+        indexes = [models.Index(fields=["tenant", "account", "item", "-confirmed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.confirmed_on})"
+
+
+class SharedPlan(SignedLink, AccountChild):
+    """The account plan shared with one customer contact: a signed link (`/p/<token>/`),
+    opened without an account, that expires on `expires_on` and can be revoked."""
+
+    SALT = "kamapp.shared-plan"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="shared_plans")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="shared_plans")
+    email = models.EmailField()
+    shared_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Plan shared with {self.email}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+
+class SharedPlanVisit(TenantModel):
+    """One opening of a shared plan: who (the link's contact), when, from where."""
+
+    shared_plan = models.ForeignKey(SharedPlan, on_delete=models.CASCADE, related_name="visits")
+    at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+
+class GoalResponse(AccountChild):
+    """A customer's answer on a goal of the shared plan: confirmed, or a comment."""
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="goal_responses")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="responses")
+    shared_plan = models.ForeignKey(
+        SharedPlan, null=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, on_delete=models.SET_NULL, related_name="goal_responses"
+    )
+    confirmed = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.models import RiskAlert, SurveyRequest
+from accounts.models import RiskAlert, SharedPlan, SurveyRequest
 from kamapp import outbox
 from kamapp.members import team
 from kamapp.models import Membership, Tenant
@@ -68,4 +68,35 @@ def survey(survey: SurveyRequest, reminder: bool = False) -> None:
         ("Reminder: " if reminder else "")
         + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
         render_to_string("accounts/email/survey.txt", context),
+    )
+
+
+def shared_plan(link: SharedPlan) -> None:
+    """The plan's signed link to the contact it was shared with."""
+    tenant = link.account.tenant
+    context = {"link": link, "tenant": tenant, "url": _link("shared-plan", link.token())}
+    outbox.queue(
+        tenant.pk,
+        f"shared-plan:{link.pk}",
+        [link.email],
+        f"Our joint plan for {link.account.name}, from {tenant.name}",
+        render_to_string("accounts/email/shared_plan.txt", context),
+    )
+
+
+def plan_answer(link: SharedPlan, key: str, what: str, comment: str) -> None:
+    """Tell the account's owner what the customer did on the shared plan."""
+    account = link.account
+    context = {
+        "link": link,
+        "what": what,
+        "comment": comment,
+        "url": _link("account-joint-plan", account.tenant.slug, account.pk),
+    }
+    outbox.queue(
+        account.tenant_id,
+        f"plan-answer:{key}",
+        [account.owner.user.email],
+        f"{link.contact.name} {what}",
+        render_to_string("accounts/email/plan_answer.txt", context),
     )

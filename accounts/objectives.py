@@ -1,9 +1,9 @@
 """Objectives and their KPIs as the pages show them: progress from baseline to target."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from accounts import metrics
-from accounts.models import KPI, KeyAccount, KPIMeasurement, Objective
+from accounts.models import KPI, GoalResponse, KeyAccount, KPIMeasurement, Objective
 from kamapp.charts import Series, line_chart
 
 
@@ -14,10 +14,13 @@ def kpis():
 
 
 def with_kpis(account: KeyAccount):
-    """The account's objectives with KPIs and measurements prefetched (three queries)."""
+    """The account's objectives with KPIs and measurements prefetched (three queries), and
+    whether the customer confirmed each on the shared plan."""
+    confirmed = GoalResponse.objects.filter(objective=OuterRef("pk"), confirmed=True)
     return (
         Objective.objects.filter(account=account)
         .select_related("customer_owner")
+        .annotate(customer_confirmed=Exists(confirmed))
         .prefetch_related(Prefetch("kpis", queryset=kpis()))
     )
 

@@ -31,3 +31,4 @@ def register() -> None:
     policy.register("account.edit", EDITORS, may_edit)
     policy.register("account.import", {Role.ADMIN, Role.SUPERVISOR})
     policy.register("health.configure", {Role.ADMIN})
+    policy.register("process.configure", {Role.ADMIN})

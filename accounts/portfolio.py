@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts import metrics
 from accounts.models import AccountStatus, Action, HealthSnapshot, Interaction, KeyAccount
+from accounts.process import conformance
 from kamapp.models import Membership
 
 OPEN_ACTIONS = [Action.Status.PLANNED, Action.Status.IN_PROGRESS]
@@ -100,6 +101,7 @@ def portfolio(membership: Membership) -> dict:
         )
 
     accounts.sort(key=urgency)
+    conformance.attach(membership.tenant, accounts, today)
     return {
         "accounts": accounts,
         "stats": {

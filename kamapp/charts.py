@@ -11,6 +11,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb", "#65a30d"]
+SWATCHES = {"brand": PALETTE[0], "teal": PALETTE[1], "amber": PALETTE[2]}  # app.css .swatch.*
 AXIS = "#94a3b8"
 GRID = "#e2e8f0"
 TEXT = "#475569"

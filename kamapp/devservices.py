@@ -149,38 +149,42 @@ def stop_postgres() -> None:
         _as_pg_user([_pg_bin("pg_ctl"), "-w", "-D", str(PGDATA), "-m", "fast", "stop"])
 
 
-def _redis_cli(*args: str) -> subprocess.CompletedProcess:
+def _redis_cli(*args: str, port: int = REDIS_PORT) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["redis-cli", "-p", str(REDIS_PORT), *args], capture_output=True, text=True, check=False
+        ["redis-cli", "-p", str(port), *args], capture_output=True, text=True, check=False
     )
 
 
-def redis_running() -> bool:
-    return shutil.which("redis-cli") is not None and _redis_cli("ping").stdout.strip() == "PONG"
+def redis_running(port: int = REDIS_PORT) -> bool:
+    return (
+        shutil.which("redis-cli") is not None
+        and _redis_cli("ping", port=port).stdout.strip() == "PONG"
+    )
 
 
-def start_redis() -> bool:
-    """Start the embedded Redis unless it runs already; True when this call started it."""
-    if redis_running():
+def start_redis(port: int = REDIS_PORT, directory: Path = REDIS_DIR) -> bool:
+    """Start the embedded Redis unless it runs already; True when this call started it. The
+    fault tests start a second one with the same configuration on a port of their own."""
+    if redis_running(port):
         return False
     if not shutil.which("redis-server"):
         sys.exit("redis-server is not installed: run `make deps` (installs Debian's redis-server).")
-    REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
             "redis-server",
             "--bind",
             "127.0.0.1",
             "--port",
-            str(REDIS_PORT),
+            str(port),
             "--daemonize",
             "yes",
             "--dir",
-            str(REDIS_DIR),
+            str(directory),
             "--pidfile",
-            str(REDIS_DIR / "redis.pid"),
+            str(directory / "redis.pid"),
             "--logfile",
-            str(REDIS_DIR / "redis.log"),
+            str(directory / "redis.log"),
             "--save",
             "",
             # queued Celery messages survive a restart; at most a second of them is lost
@@ -192,15 +196,16 @@ def start_redis() -> bool:
         check=True,
     )
     for _ in range(100):
-        if redis_running():
+        if redis_running(port):
             return True
         time.sleep(0.05)
-    sys.exit(f"redis-server did not start; see {REDIS_DIR / 'redis.log'}")
+    sys.exit(f"redis-server did not start; see {directory / 'redis.log'}")
 
 
-def stop_redis() -> None:
-    if redis_running():
-        _redis_cli("shutdown", "nosave")
+def stop_redis(port: int = REDIS_PORT) -> None:
+    """Stop without a final snapshot, like a crash: what survives is the append-only log."""
+    if redis_running(port):
+        _redis_cli("shutdown", "nosave", port=port)
 
 
 def up() -> list[str]:

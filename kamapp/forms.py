@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from kamapp import throttle
 from kamapp.inputs import SafeInputs
-from kamapp.models import Invitation, Membership, Role, User
+from kamapp.models import Invitation, Membership, PasswordResetMail, Role, User
 from kamapp.queueing import send_on_commit
 from kamapp.tasks import send_password_reset
 from kamapp.trees import reaches
@@ -62,7 +62,8 @@ class PasswordResetRequestForm(SafeInputs, PasswordResetForm):
         return email
 
     def save(self, *args, **kwargs) -> None:
-        send_on_commit(send_password_reset, self.cleaned_data["email"])
+        reset = PasswordResetMail.objects.create(email=self.cleaned_data["email"])
+        send_on_commit(send_password_reset, reset.pk)
 
 
 def manager_choices(tenant):

@@ -69,12 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ThrottleEvent(models.Model):
-    """A failed sign-in or a password-reset request, counted by `kamapp.throttle` per email
-    and per client address. Not tenant data: it is counted before anyone is signed in."""
+    """A failed sign-in, a password-reset request or a request to a public link, counted by
+    `kamapp.throttle` per email and per client address. Not tenant data: it is counted before
+    anyone is signed in."""
 
     class Kind(models.TextChoices):
         SIGN_IN_FAILURE = "sign-in-failure"
         PASSWORD_RESET = "password-reset"
+        PUBLIC_LINK = "public-link"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     email = models.CharField(max_length=254)
@@ -196,7 +198,22 @@ class Invitation(SignedLink, TenantModel):
         return self.created_at + timezone.timedelta(seconds=settings.INVITATION_MAX_AGE)
 
 
-class OutboundMail(TenantModel):
+class Delivery(models.Model):
+    """The state of something handed to SMTP once (`kamapp.outbox`): queued as a row, claimed
+    before the hand-over, then sent, or failed for good."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboundMail(Delivery, TenantModel):
     """A mail as a row before it is a Celery message (`kamapp.outbox`): queued in the
     transaction that asks for it, claimed before it is handed to SMTP, so a lost message is
     re-queued and a crash never sends it twice."""
@@ -208,12 +225,6 @@ class OutboundMail(TenantModel):
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    failed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -230,6 +241,27 @@ class OutboundMail(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class PasswordResetMail(Delivery):
+    """A password reset someone asked for, as a row before it is a Celery message. Written
+    for unknown emails too (the worker then finds nobody to mail), so the request takes as
+    long either way. Not tenant data: a user's account spans organisations. The mail itself
+    is composed by the worker, since its link carries a one-time token."""
+
+    email = models.CharField(max_length=254)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="password_reset_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"password reset for {self.email}"
 
 
 class AuditEvent(TenantModel):

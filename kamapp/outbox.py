@@ -16,10 +16,10 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from kamapp.models import OutboundMail
+from kamapp.models import Delivery, OutboundMail
 from kamapp.queueing import send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -67,13 +67,13 @@ def queue(
     return mail
 
 
-def claim(tenant_id: int, mail_id: int) -> OutboundMail | None:
+def claim(rows: QuerySet[Delivery], pk: int) -> Delivery | None:
     """Take the row for sending, committed at once; None when it is sent, failed or taken."""
     with transaction.atomic():
-        taken = OutboundMail.objects.filter(
-            tenant_id=tenant_id, pk=mail_id, claimed_at=None, sent_at=None, failed_at=None
-        ).update(claimed_at=timezone.now(), attempts=F("attempts") + 1)
-        return OutboundMail.objects.filter(pk=mail_id).first() if taken else None
+        taken = rows.filter(pk=pk, claimed_at=None, sent_at=None, failed_at=None).update(
+            claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        return rows.filter(pk=pk).first() if taken else None
 
 
 def message_id(mail: OutboundMail) -> str:
@@ -91,14 +91,14 @@ def send(mail: OutboundMail) -> None:
     message.send()
 
 
-def mark_sent(mail: OutboundMail) -> None:
-    OutboundMail.objects.filter(pk=mail.pk).update(sent_at=timezone.now(), last_error="")
+def mark_sent(row: Delivery) -> None:
+    type(row).objects.filter(pk=row.pk).update(sent_at=timezone.now(), last_error="")
 
 
-def release(mail: OutboundMail, error: Exception) -> bool:
+def release(row: Delivery, error: Exception) -> bool:
     """Give the claim back after a failed hand-over; True when it may be tried again."""
-    final = mail.attempts >= MAX_ATTEMPTS
-    OutboundMail.objects.filter(pk=mail.pk).update(
+    final = row.attempts >= MAX_ATTEMPTS
+    type(row).objects.filter(pk=row.pk).update(
         claimed_at=None,
         last_error=f"{error.__class__.__name__}: {error}"[:1000],
         failed_at=timezone.now() if final else None,
@@ -106,11 +106,11 @@ def release(mail: OutboundMail, error: Exception) -> bool:
     return not final
 
 
-def requeue(tenant_id: int) -> list[int]:
+def requeue(rows: QuerySet[Delivery]) -> list[int]:
     """Rows to send again: unclaimed ones whose message seems lost. Claims left by a dead
     worker are marked failed instead, since SMTP may already have accepted them."""
     now = timezone.now()
-    pending = OutboundMail.objects.filter(tenant_id=tenant_id, sent_at=None, failed_at=None)
+    pending = rows.filter(sent_at=None, failed_at=None)
     pending.filter(claimed_at__lt=now - LEASE).update(
         failed_at=now,
         last_error="The worker stopped while handing this mail over; not sent again "

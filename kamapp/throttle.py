@@ -21,6 +21,7 @@ from kamapp.models import ThrottleEvent
 
 SIGN_IN = ThrottleEvent.Kind.SIGN_IN_FAILURE
 RESET = ThrottleEvent.Kind.PASSWORD_RESET
+PUBLIC_LINK = ThrottleEvent.Kind.PUBLIC_LINK
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -134,4 +135,15 @@ def password_reset_allowed(email: str, client: str) -> bool:
     ):
         return False
     _record(RESET, email, client, window)
+    return True
+
+
+def public_link_allowed(client: str) -> bool:
+    """Record one request to a page reached by a signed link without signing in (the shared
+    plan); False once the client address made `PUBLIC_LINK_LIMIT` of them in the window, which
+    caps guessing tokens and flooding a customer's page with writes."""
+    window = settings.PUBLIC_LINK_WINDOW
+    if _counts(PUBLIC_LINK, "", client, window).client >= settings.PUBLIC_LINK_LIMIT:
+        return False
+    _record(PUBLIC_LINK, "", client, window)
     return True

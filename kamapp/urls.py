@@ -50,7 +50,7 @@ urlpatterns = [
     ),
     path("organisations/", views.switch_tenant, name="tenant-switch"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    path("", include("accounts.urls.public")),  # the customer survey, /s/<token>/
+    path("", include("accounts.urls.public")),  # the survey /s/<token>/, shared plan /p/<token>/
     path("healthz", views.healthz, name="healthz"),
     path("o/<slug:slug>/", include(tenant_patterns)),
 ]

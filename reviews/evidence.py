@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import alerts, handovers, health
-from accounts.models import CustomerFeedback, KeyAccount
+from accounts.models import CustomerFeedback, KeyAccount, Origin
+from accounts.process import conformance
 
 # an account whose health fell by more than this over a period declined in it
 DECLINE = 5
@@ -72,9 +73,17 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
     before = previous_period(start, end)
     at_before = _verdicts(tenant, model, {pk: before for pk in inputs if pk not in taken})
     out = {
-        kam.pk: {"accounts": [], "verdicts": [], "start_verdicts": [], "flags": [], "feedback": []}
+        kam.pk: {
+            "accounts": [],
+            "verdicts": [],
+            "start_verdicts": [],
+            "flags": [],
+            "feedback": [],
+            "conformance": [],
+        }
         for kam in kams
     }
+    followed = conformance.percents(tenant, candidates.filter(pk__in=list(held)), end)
     for pk, (owner, name) in held.items():
         item = inputs.get(pk)
         if item is None:
@@ -83,6 +92,7 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
         facts = out[owner]
         facts["verdicts"].append(verdict)
         facts["start_verdicts"].append(first)
+        facts["conformance"].append(followed.get(pk))
         change = None if None in (verdict.score, first.score) else verdict.score - first.score
         facts["accounts"].append(
             {
@@ -137,7 +147,16 @@ def _feedback(tenant, out: dict, held: dict, start, end) -> None:
         owner, name = held[row["account_id"]]
         if row.pop("kam_id") != owner:  # said about the account's earlier KAM
             row["kam_value"] = None
-        out[owner]["feedback"].append({**row, "account": name, "date": row["date"].isoformat()})
+        origin = CustomerFeedback.ORIGINS[row["source"]]
+        out[owner]["feedback"].append(
+            {
+                **row,
+                "account": name,
+                "date": row["date"].isoformat(),
+                "origin": origin,
+                "origin_label": Origin(origin).label,
+            }
+        )
 
 
 def _troubled(first: health.Health | None, last: health.Health) -> bool:

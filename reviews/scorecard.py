@@ -12,7 +12,7 @@ import copy
 
 from django.utils.text import slugify
 
-from accounts import health
+from accounts.models import Origin
 from kamapp.audit import diff, record
 from kamapp.charts import score_bars
 from reviews.evidence import evidence
@@ -46,6 +46,8 @@ DEFAULT = [
              "kind": "metric", "indicator": "leading", "metric": "plan"},
             {"key": "execution", "label": "Action execution", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "execution"},
+            {"key": "process", "label": "Our KAM Process followed", "weight": 15,
+             "kind": "metric", "indicator": "leading", "metric": "conformance"},
             {"key": "contact_cadence", "label": "Meaningful contact cadence", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "contacts"},
             {"key": "leadership", "label": "Leadership and collaboration", "weight": 25,
@@ -77,6 +79,7 @@ METRIC_LABELS = {
     "commercial": "Revenue and margin",
     "plan": "Plan vitality",
     "execution": "Action execution",
+    "conformance": "Our KAM Process followed",
     "customer_view": "Customers' view of the KAM (survey)",
 }
 
@@ -160,8 +163,8 @@ def _mean(values) -> float | None:
 def _component(name: str, unit: str):
     """A metric that is the mean of one health component over the KAM's accounts."""
 
-    def metric(verdicts: list[health.Health], feedback: list[dict]) -> dict | None:
-        scores = [v.components[name]["score"] for v in verdicts]
+    def metric(facts: dict) -> dict | None:
+        scores = [v.components[name]["score"] for v in facts["verdicts"]]
         mean = _mean(scores)
         if mean is None:
             return None
@@ -171,8 +174,10 @@ def _component(name: str, unit: str):
     return metric
 
 
-def _attainment(verdicts, feedback) -> dict | None:
-    shares = [v.components["customer_results"]["facts"].get("attainment") for v in verdicts]
+def _attainment(facts: dict) -> dict | None:
+    shares = [
+        v.components["customer_results"]["facts"].get("attainment") for v in facts["verdicts"]
+    ]
     mean = _mean(shares)
     if mean is None:
         return None
@@ -181,7 +186,8 @@ def _attainment(verdicts, feedback) -> dict | None:
     return {"score": round(100 * mean), "value": value}
 
 
-def _health(verdicts, feedback) -> dict | None:
+def _health(facts: dict) -> dict | None:
+    verdicts = facts["verdicts"]
     mean = _mean(v.score for v in verdicts)
     if mean is None:
         return None
@@ -189,10 +195,10 @@ def _health(verdicts, feedback) -> dict | None:
     return {"score": round(mean), "value": f"mean health {mean:.0f}, {at_risk} at risk"}
 
 
-def _contacts(verdicts, feedback) -> dict | None:
+def _contacts(facts: dict) -> dict | None:
     """Meaningful contacts per account per month over the last 90 days; two a month is full
     marks."""
-    counts = [v.components["engagement"]["facts"].get("meaningful_90") for v in verdicts]
+    counts = [v.components["engagement"]["facts"].get("meaningful_90") for v in facts["verdicts"]]
     mean = _mean(counts)
     if mean is None:
         return None
@@ -201,19 +207,41 @@ def _contacts(verdicts, feedback) -> dict | None:
     return {"score": round(min(100.0, 50 * per_month)), "value": value}
 
 
-def _nps(verdicts, feedback) -> dict | None:
-    """Net Promoter Score of the period's answers: promoters (9–10) minus detractors (0–6)."""
-    scores = [f["nps"] for f in feedback if f["nps"] is not None]
+def _nps(facts: dict) -> dict | None:
+    """Net Promoter Score of the customers' own answers in the period: promoters (9–10) minus
+    detractors (0–6). Feedback someone logged for them is shown, never scored as their voice."""
+    feedback = facts["feedback"]
+    scores = [f["nps"] for f in feedback if f["nps"] is not None and f["origin"] == Origin.CUSTOMER]
+    logged = sum(f["nps"] is not None and f["origin"] != Origin.CUSTOMER for f in feedback)
+    aside = f"; {logged} logged by the team not scored" if logged else ""
     if not scores:
         return None
     nps = round(100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores))
-    return {"score": round((nps + 100) / 2), "value": f"NPS {nps:+d} from {len(scores)} answers"}
+    value = f"NPS {nps:+d} from {len(scores)} customer answers{aside}"
+    return {"score": round((nps + 100) / 2), "value": value}
 
 
-def _customer_view(verdicts, feedback) -> dict | None:
+def _conformance(facts: dict) -> dict | None:
+    """A leading indicator: how far the KAM's accounts follow Our KAM Process."""
+    percents = facts.get("conformance", [])
+    mean = _mean(percents)
+    if mean is None:
+        return None
+    counted = sum(p is not None for p in percents)
+    return {
+        "score": round(mean),
+        "value": f"{mean:.0f}% of the process followed, {counted} accounts",
+    }
+
+
+def _customer_view(facts: dict) -> dict | None:
     """What customers answered, through the surveys sent for the review, about the value of
     working with the KAM (1–5); the reviewer's own notes from calls are not counted."""
-    values = [f["kam_value"] for f in feedback if f.get("kam_value") and f["source"] == "survey"]
+    values = [
+        f["kam_value"]
+        for f in facts["feedback"]
+        if f.get("kam_value") and f["origin"] == Origin.CUSTOMER
+    ]
     if not values:
         return None
     mean = sum(values) / len(values)
@@ -230,6 +258,7 @@ METRICS = {
     "commercial": _component("commercial", "commercial"),
     "plan": _component("plan_vitality", "plan vitality"),
     "execution": _component("execution", "execution"),
+    "conformance": _conformance,
     "customer_view": _customer_view,
 }
 # customer results: a KAM who moved weak accounts up scores for the move, not only the level
@@ -249,10 +278,12 @@ def measure(name: str, facts: dict) -> dict | None:
     the level and the mean of level and improvement, so a move up counts and a fall is
     judged on the level alone (the red flags speak about falls)."""
     metric = METRICS[name]
-    result = metric(facts["verdicts"], facts["feedback"])
+    result = metric(facts)
     if result is None:
         return None
-    first = metric(facts.get("start_verdicts", []), [])
+    # the same accounts at the start; facts only known now (what customers said, the
+    # process followed) have no start of their own
+    first = metric({"verdicts": facts.get("start_verdicts", []), "feedback": []})
     result["level"] = result["score"]
     result["start"] = None if first is None else first["score"]
     result["change"] = None if first is None else result["score"] - first["score"]

@@ -3,16 +3,15 @@ process maturity, and where accounts stand (set-based: a fixed number of queries
 
 import datetime
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 
-from accounts import metrics
 from accounts.models import (
-    Action,
     CustomerFeedback,
     KPIMeasurement,
     PlanRevision,
     RiskAlert,
 )
+from accounts.process import conformance
 from rpm.models import Assessment
 
 STAGES = {
@@ -71,33 +70,14 @@ def suggest_stage(evidence: list[str]) -> int | None:
 
 
 def suggested_maturity(accounts, tenant, today: datetime.date) -> dict[int, int]:
-    """Process maturity read off each account's plan (six queries, any number of accounts):
-    no plan or no objectives → Random; stale plan or mostly overdue actions → Informal;
-    objectives, KPIs and actions kept on cadence → Formal; Formal plus plan revisions (two or
-    more) within the last cadence, the latest after new KPI measurements, feedback or alerts
-    → Dynamic."""
+    """Process maturity read off each account's conformance to the tenant's KAM process
+    (`accounts.process`) and its plan history, in a fixed number of queries for any number of
+    accounts: none of the process done → Random; some of it → Informal; the process followed
+    → Formal; followed, and the plan revised (two or more revisions within the last cadence)
+    after new KPI measurements, feedback or alerts → Dynamic."""
     cadence = cadence_days(tenant)
     since = today - datetime.timedelta(days=cadence)
-    rows = {
-        a["pk"]: a
-        for a in accounts.values("pk", "plan__next_review_due").annotate(
-            n_objectives=Count("objectives", distinct=True),
-            n_kpis=Count("objectives__kpis", distinct=True),
-        )
-    }
-    actions = dict.fromkeys(rows, (0, 0))
-    for row in (
-        Action.objects.filter(account__in=accounts)
-        .exclude(status="cancelled")
-        .values("account_id")
-        .annotate(
-            n=Count("id"),
-            overdue=Count(
-                "id", filter=Q(status__in=["planned", "in_progress"], due_date__lt=today)
-            ),
-        )
-    ):
-        actions[row["account_id"]] = (row["n"], row["overdue"])
+    followed = conformance.for_accounts(tenant, accounts, today)
     revised = {  # account -> (revisions in the cadence, the latest one)
         pk: (n, last)
         for pk, n, last in PlanRevision.objects.filter(
@@ -123,16 +103,10 @@ def suggested_maturity(accounts, tenant, today: datetime.date) -> dict[int, int]
         ):
             signals[pk] = min(signals.get(pk, when), when)
     out = {}
-    for pk, row in rows.items():
-        count, overdue = actions[pk]
-        if not row["n_objectives"]:
+    for pk, found in followed.items():
+        if not found.percent:
             out[pk] = 1
-        elif (
-            metrics.is_stale(row["plan__next_review_due"], today)
-            or (count and 2 * overdue > count)
-            or not row["n_kpis"]
-            or not count
-        ):
+        elif not found.followed:
             out[pk] = 2
         elif (
             pk in signals and revised.get(pk, (0,))[0] >= 2 and revised[pk][1].date() >= signals[pk]

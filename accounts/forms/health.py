@@ -6,6 +6,52 @@ from accounts.health import COMPONENTS, DEFAULT_MODEL
 from accounts.models import RiskAlert, Tier
 from kamapp.inputs import SafeInputs
 
+# Each alert threshold of the model: (label, help text, min, max).
+THRESHOLDS = {
+    "health_drop": (
+        "Health drop (points)",
+        "Alert when the score falls this far below its 30-day best.",
+        1,
+        100,
+    ),
+    "leakage_pct": (
+        "Margin leakage (%)",
+        "Alert when discounts and absorbed costs pass this share of revenue.",
+        1,
+        100,
+    ),
+    "renewal_days": (
+        "Renewal window (days)",
+        "Alert on a renewal within it below healthy, or without the economic buyer met.",
+        1,
+        365,
+    ),
+    "key_role_quiet_days": (
+        "Key role quiet (days)",
+        "A decision maker, economic buyer or champion not met this long counts as lost.",
+        14,
+        365,
+    ),
+    "kpi_decline_pts": (
+        "KPI decline (points)",
+        "Alert when the customer's KPI attainment falls this much over a quarter.",
+        1,
+        100,
+    ),
+    "sentiment_split": (
+        "Sentiment split (NPS points)",
+        "Alert when logged feedback and the customer's answers differ this much.",
+        1,
+        10,
+    ),
+    "min_history_days": (
+        "History before scoring (days)",
+        "A younger account reads “not enough data yet” and history rules wait.",
+        0,
+        365,
+    ),
+}
+
 
 class HealthModelForm(SafeInputs, forms.Form):
     """The tenant's health model: weights, bands, engagement cadence, alert thresholds."""
@@ -15,24 +61,6 @@ class HealthModelForm(SafeInputs, forms.Form):
     )
     watch = forms.IntegerField(
         min_value=0, max_value=99, label="Watch from", help_text="Below it: at risk."
-    )
-    health_drop = forms.IntegerField(
-        min_value=1,
-        max_value=100,
-        label="Health drop (points)",
-        help_text="Alert when the score falls this far below its 30-day best.",
-    )
-    leakage_pct = forms.IntegerField(
-        min_value=1,
-        max_value=100,
-        label="Margin leakage (%)",
-        help_text="Alert when discounts and absorbed costs pass this share of revenue.",
-    )
-    renewal_days = forms.IntegerField(
-        min_value=1,
-        max_value=365,
-        label="Renewal window (days)",
-        help_text="Alert on an at-risk account renewing within it.",
     )
 
     def __init__(self, *args, model: dict, **kwargs):
@@ -53,6 +81,13 @@ class HealthModelForm(SafeInputs, forms.Form):
                 label=f"{label} (days)",
                 help_text=f"Meaningful contact with a {label.lower()} account at least this often.",
             )
+        for key, (label, help_text, low, high) in THRESHOLDS.items():
+            self.fields[key] = forms.IntegerField(
+                min_value=low, max_value=high, label=label, help_text=help_text
+            )
+
+    def thresholds(self) -> list:
+        return [self[key] for key in THRESHOLDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -91,10 +126,16 @@ class AlertFilterForm(SafeInputs, forms.Form):
 
 class AlertActionForm(SafeInputs, forms.Form):
     do = forms.ChoiceField(
-        choices=[("acknowledge", "Acknowledge"), ("snooze", "Snooze"), ("resolve", "Resolve")]
+        choices=[
+            ("acknowledge", "Acknowledge"),
+            ("snooze", "Snooze"),
+            ("resolve", "Resolve"),
+            ("dismiss", "Not useful"),
+        ]
     )
     until = forms.DateField(required=False)
     note = forms.CharField(max_length=300, required=False)
+    reason = forms.ChoiceField(required=False, choices=RiskAlert.Dismissal.choices)
 
     def clean(self):
         cleaned = super().clean()
@@ -104,4 +145,6 @@ class AlertActionForm(SafeInputs, forms.Form):
             self.add_error("until", "Snooze until a date after today.")
         if cleaned.get("do") == "resolve" and not cleaned.get("note"):
             self.add_error("note", "Say how it was resolved.")
+        if cleaned.get("do") == "dismiss" and not cleaned.get("reason"):
+            self.add_error("reason", "Say why it is not useful.")
         return cleaned

@@ -38,7 +38,14 @@ class ObjectiveForm(AccountChildForm):
 class KPIForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = KPI
-        fields = ["name", "unit", "baseline", "target", "direction"]
+        fields = ["name", "unit", "baseline", "target", "direction", "cadence_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadence_days"].required = False
+
+    def clean_cadence_days(self) -> int:
+        return self.cleaned_data["cadence_days"] or KPI._meta.get_field("cadence_days").default
 
     def clean(self):
         cleaned = super().clean()
@@ -73,8 +80,10 @@ class ActionForm(AccountChildForm):
             "planned_budget",
             "actual_cost",
             "done_date",
+            "shared",
         ]
         widgets = {"due_date": DateInput(), "done_date": DateInput()}
+        labels = {"shared": "Share with the customer"}
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, account=account, **kwargs)

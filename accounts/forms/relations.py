@@ -20,9 +20,10 @@ class ContactForm(AccountChildForm):
             "influence",
             "relationship_strength",
             "reports_to",
+            "left_on",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2}), "left_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

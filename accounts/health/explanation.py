@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.health.model import COMPONENTS, KEY_ROLES
 from accounts.health.scoring import account_health
-from accounts.models import HealthSnapshot, KeyAccount, RiskAlert
+from accounts.models import HealthSnapshot, KeyAccount, Origin, RiskAlert
 from kamapp.charts import sparkline
 
 
@@ -27,6 +27,7 @@ FACTS = {
         ("attainment", "mean KPI attainment", _pct),
         ("on_track", "objectives on track (≥50%)", _pct),
         ("measured", "objectives measured", str),
+        ("not_measured", "KPIs with only a baseline (not measured yet)", str),
     ],
     "engagement": [
         ("days", "days since meaningful contact", _never),
@@ -50,6 +51,7 @@ FACTS = {
         ("nps", "latest NPS", lambda v: "none" if v is None else str(v)),
         ("change", "NPS change", lambda v: f"{v:+d}"),
         ("csat", "latest CSAT", lambda v: "none" if v is None else f"{v}/5"),
+        ("voice", "answers read", lambda v: Origin(v).label if v else "—"),
     ],
     "commercial": [
         ("growth", "revenue, last 2 quarters vs 2 before", lambda v: f"{v:+.0%}"),
@@ -141,9 +143,19 @@ def explain(components: dict, previous: dict | None = None) -> list[dict]:
                     label: show(facts[key]) for key, label, show in FACTS[name] if key in facts
                 },
                 "hints": hints(name, facts),
+                "missing": part.get("missing", ""),
             }
         )
     return rows
+
+
+def waiting_for(components: list[dict]) -> list[str]:
+    """What an account without a score yet waits for, read off its components."""
+    return [
+        f"{c['label']}: {c['missing'] or 'no data'}"
+        for c in components
+        if c["score"] is None or c["missing"]
+    ]
 
 
 TREND_DAYS = 90
@@ -160,11 +172,13 @@ def report(account: KeyAccount) -> dict:
             score=verdict.score, band=verdict.band, components=verdict.components
         )
     direction = _direction(latest, previous)
+    components = explain(latest.components, previous.components if previous else None)
     return {
         "snapshot": latest,
         "previous": previous,
         "live": live,
-        "components": explain(latest.components, previous.components if previous else None),
+        "components": components,
+        "waiting_for": waiting_for(components) if latest.score is None else [],
         "direction": direction,
         "delta": latest.score - previous.score if direction else None,
         "trend": sparkline(

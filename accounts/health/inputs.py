@@ -5,27 +5,30 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FloatField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, FloatField, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import metrics
+from accounts.health.model import KEY_ROLES
 from accounts.models import (
     KPI,
     Action,
+    Contact,
     CustomerFeedback,
     FinancialPeriod,
     HealthSnapshot,
     Interaction,
-    InteractionContact,
     KeyAccount,
     KPIMeasurement,
     Objective,
+    Origin,
     PlanRevision,
 )
 from kamapp import db
 
 QUARTER = datetime.timedelta(days=90)
+YEAR = datetime.timedelta(days=365)
 BEST_DAYS = 30
 MISSING = object()
 AMOUNTS = [a for a in FinancialPeriod.AMOUNTS if a != "renewal_amount"]  # what scoring reads
@@ -45,16 +48,22 @@ class Inputs:
     owner_id: int | None
     renewal_date: datetime.date | None
     review_days: int
+    # days since the first evidence of the account (None: unknown, taken as established)
+    age_days: int | None = None
     last_reviewed: datetime.date | None = None
     next_review_due: datetime.date | None = None
     revisions_recent: int = 0
     attainment: dict[int, list[float]] = field(default_factory=dict)  # objective -> KPIs
     attainment_before: list[float] = field(default_factory=list)  # the same KPIs 90 days ago
+    baseline_only: int = 0  # KPIs with nothing but their baseline: "not measured yet"
+    kpi_trend: list[tuple[float, float]] = field(default_factory=list)  # (90 days ago, now)
     interactions: int = 0
     last_meaningful: datetime.date | None = None
     meaningful_90: int = 0
     engaged_contacts: int = 0
     roles_engaged: set[str] = field(default_factory=set)
+    # key-role contacts: {"name", "role", "last_met", "met_year", "left_on"}
+    key_contacts: list[dict] = field(default_factory=list)
     actions: int = 0
     done: int = 0
     done_on_time: int = 0
@@ -62,8 +71,12 @@ class Inputs:
     overdue_long: int = 0
     planned_budget: float = 0.0
     actual_cost: float = 0.0
-    nps: list[int] = field(default_factory=list)  # newest first
+    # the answers sentiment reads, newest first: the customer's own when there are any
+    nps: list[int] = field(default_factory=list)
     csat: list[int] = field(default_factory=list)
+    voice: str = ""  # the Origin of `nps`/`csat`
+    # every origin's answers, newest first: (date, nps, csat)
+    said: dict[str, list[tuple]] = field(default_factory=dict)
     # sums over the last two quarters ("recent") and the two before ("before"), with "n"
     # the number of quarters found in each half
     finance: dict = field(default_factory=dict)
@@ -115,24 +128,28 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
         "tier",
         "owner_id",
         "renewal_date",
+        TruncDate("created_at"),
         TruncDate("plan__last_reviewed_at"),
         "plan__next_review_due",
         Subquery(previous[:1]),
     )
     inputs = {}
-    for pk, tier, owner, renewal, reviewed, due, snapshot in db.rows(base):
+    for pk, tier, owner, renewal, created, reviewed, due, snapshot in db.rows(base):
         item = inputs[pk] = Inputs(
             account_id=pk,
             tier=tier,
             owner_id=owner,
             renewal_date=renewal,
             review_days=metrics.review_days(tenant.settings, tier),
+            age_days=(today - created).days,
             last_reviewed=reviewed,
             next_review_due=due,
         )
         _previous(item, snapshot, today)
     for query, fold in facts:
         fold(inputs, db.rows(query))
+    for item in inputs.values():
+        _choose_voice(item)
     for extend in EXTENSIONS:
         extend(inputs, ids, today)
     return inputs
@@ -158,21 +175,39 @@ def _kpis(ids, today):
 
     query = (
         KPI.objects.filter(objective__account_id__in=ids, objective__status=Objective.Status.ACTIVE)
-        .annotate(now=latest(today), before=latest(today - datetime.timedelta(days=90)))
+        .annotate(
+            now=latest(today),
+            before=latest(today - datetime.timedelta(days=90)),
+            # a value off the baseline, or the baseline standing for a quarter: measured
+            moved=Subquery(
+                KPIMeasurement.objects.filter(
+                    ~Q(value=OuterRef("baseline")) | Q(date__lt=today - QUARTER),
+                    tenant=OuterRef("tenant"),
+                    kpi=OuterRef("pk"),
+                    date__lte=today,
+                ).values("pk")[:1]
+            ),
+        )
         .order_by()
-        .values_list("objective__account_id", "objective_id", "baseline", "target", "now", "before")
+        .values_list(
+            "objective__account_id", "objective_id", "baseline", "target", "now", "before", "moved"
+        )
     )
 
     def fold(inputs, rows):
-        for account, objective, baseline, target, value, value_before in rows:
+        for account, objective, baseline, target, value, value_before, moved in rows:
             now = metrics.attainment(baseline, target, value)
             if now is None:
                 continue
             item = inputs[account]
+            if moved is None:  # only the baseline so far: not measured yet, not 0 %
+                item.baseline_only += 1
+                continue
             item.attainment.setdefault(objective, []).append(now)
             before = metrics.attainment(baseline, target, value_before)
             if before is not None:
                 item.attainment_before.append(before)
+                item.kpi_trend.append((before, now))
 
     return query, fold
 
@@ -183,36 +218,54 @@ def _interactions(ids, today):
         .values("account_id")
         .annotate(
             n=Count("id"),
+            first=Min("date"),
             last=Max("date", filter=Q(meaningful=True)),
             recent=Count("id", filter=Q(meaningful=True, date__gte=today - QUARTER)),
         )
-        .values_list("account_id", "n", "last", "recent")
+        .values_list("account_id", "n", "first", "last", "recent")
     )
 
     def fold(inputs, rows):
-        for account, n, last, recent in rows:
+        for account, n, first, last, recent in rows:
             item = inputs[account]
             item.interactions, item.last_meaningful, item.meaningful_90 = n, last, recent
+            # history logged from before the account was created here counts as age
+            item.age_days = max(item.age_days or 0, (today - first).days)
 
     return query, fold
 
 
 def _engaged(ids, today):
-    """The distinct stakeholders met in the last 90 days, with their buying roles."""
+    """Every contact with the last time we met them and how often in 90 days and a year:
+    breadth, the buying roles reached, and the key roles that went quiet or left."""
+    met = Q(interactions__date__lte=today)
     query = (
-        InteractionContact.objects.filter(
-            interaction__account_id__in=ids,
-            interaction__date__range=(today - QUARTER, today),
+        Contact.objects.filter(account_id__in=ids)
+        .annotate(
+            last=Max("interactions__date", filter=met),
+            recent=Count("interactions", filter=met & Q(interactions__date__gte=today - QUARTER)),
+            year=Count("interactions", filter=met & Q(interactions__date__gte=today - YEAR)),
         )
-        .values_list("interaction__account_id", "contact_id", "contact__buying_role")
-        .distinct()
+        .order_by()
+        .values_list("account_id", "name", "buying_role", "left_on", "last", "recent", "year")
     )
 
     def fold(inputs, rows):
-        for account, _, role in rows:
+        for account, name, role, left_on, last, recent, year in rows:
             item = inputs[account]
-            item.engaged_contacts += 1
-            item.roles_engaged.add(role)
+            if recent:
+                item.engaged_contacts += 1
+                item.roles_engaged.add(role)
+            if role in KEY_ROLES and (year or left_on):
+                item.key_contacts.append(
+                    {
+                        "name": name,
+                        "role": role,
+                        "last_met": last,
+                        "met_year": year,
+                        "left_on": left_on if left_on and left_on <= today else None,
+                    }
+                )
 
     return query, fold
 
@@ -275,18 +328,27 @@ def _feedback(ids, today):
             account_id__in=ids, date__range=(today.replace(year=today.year - 2), today)
         )
         .order_by("account_id", "-date", "-id")
-        .values_list("account_id", "nps", "csat")
+        .values_list("account_id", "source", "date", "nps", "csat")
     )
 
     def fold(inputs, rows):
-        for account, nps, csat in rows:
-            item = inputs[account]
-            if nps is not None:
-                item.nps.append(nps)
-            if csat is not None:
-                item.csat.append(csat)
+        for account, source, date, nps, csat in rows:
+            origin = CustomerFeedback.ORIGINS[source]
+            inputs[account].said.setdefault(origin, []).append((date, nps, csat))
 
     return query, fold
+
+
+def _choose_voice(item: Inputs) -> None:
+    """Sentiment reads the customer's own answers; what the KAM or a supervisor logged only
+    when the customer has said nothing."""
+    for origin in (Origin.CUSTOMER, Origin.KAM, Origin.SUPERVISOR):
+        answers = item.said.get(origin)
+        if answers:
+            item.voice = origin
+            item.nps = [nps for _, nps, _ in answers if nps is not None]
+            item.csat = [csat for _, _, csat in answers if csat is not None]
+            return
 
 
 def _finance(ids, today):

@@ -22,9 +22,20 @@ DEFAULT_MODEL = {
         "commercial": 10,
     },
     "bands": {"healthy": 70, "watch": 40},
-    "cadence_days": {"strategic": 14, "key": 30, "development": 60},
-    "thresholds": {"health_drop": 15, "leakage_pct": 15, "renewal_days": 90},
+    # a month between strategic conversations is healthy; the slack keeps a late one quiet
+    "cadence_days": {"strategic": 45, "key": 60, "development": 90},
+    "thresholds": {
+        "health_drop": 15,
+        "leakage_pct": 15,
+        "renewal_days": 90,
+        "key_role_quiet_days": 90,
+        "kpi_decline_pts": 15,
+        "sentiment_split": 4,
+        "min_history_days": 30,
+    },
 }
+# Below this many components with data an account reads "not enough data yet", not a score.
+MIN_COMPONENTS = 2
 KEY_ROLES = {role.value for role in Contact.KEY_ROLES}
 
 

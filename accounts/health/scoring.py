@@ -3,20 +3,26 @@ is the same function for the hourly batch and for the account page; a component 
 is "no data": it is left out and the other weights re-normalised."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from accounts import metrics
 from accounts.health.inputs import MISSING, Inputs, gather
-from accounts.health.model import KEY_ROLES, model_for
-from accounts.models import KeyAccount
+from accounts.health.model import COMPONENTS, KEY_ROLES, MIN_COMPONENTS, model_for
+from accounts.models import KeyAccount, Origin
 
 
 @dataclass
 class Component:
     score: float | None
     facts: dict  # plain numbers (None: unknown); labels and hints come from `explain`
+    missing: str = ""  # without a score: what it waits for; with one: why to trust it less
+
+
+def _young(i: Inputs, days: int) -> bool:
+    """The account has less history than `days`: rules and scores that need it wait."""
+    return i.age_days is not None and i.age_days < days
 
 
 def _clamp(value: float) -> float:
@@ -33,6 +39,10 @@ def _linear(value: float, good: float, bad: float) -> float:
 def customer_results(i: Inputs, model: dict, today) -> Component:
     per_objective = [sum(v) / len(v) for v in i.attainment.values() if v]
     if not per_objective:
+        if i.baseline_only:
+            return Component(
+                None, {}, f"{i.baseline_only} KPI(s) have a baseline, not measured yet"
+            )
         return Component(None, {})
     mean = sum(per_objective) / len(per_objective)
     on_track = sum(1 for a in per_objective if a >= 0.5) / len(per_objective)
@@ -40,14 +50,15 @@ def customer_results(i: Inputs, model: dict, today) -> Component:
         "attainment": round(mean, 3),
         "on_track": round(on_track, 3),
         "measured": len(per_objective),
+        "not_measured": i.baseline_only,
     }
     return Component(100 * (0.7 * mean + 0.3 * on_track), facts)
 
 
 def engagement(i: Inputs, model: dict, today) -> Component:
-    if not i.interactions:
-        return Component(None, {})
     cadence = int(model["cadence_days"].get(i.tier, 30))
+    if not i.interactions or (i.last_meaningful is None and _young(i, cadence)):
+        return Component(None, {}, "a first meaningful conversation")
     days = (today - i.last_meaningful).days if i.last_meaningful else None
     recency = 0.0 if days is None else _linear(days, cadence, 3 * cadence)
     frequency = _clamp(100 * i.meaningful_90 / max(1.0, 90 / cadence))
@@ -66,6 +77,8 @@ def engagement(i: Inputs, model: dict, today) -> Component:
 
 def plan_vitality(i: Inputs, model: dict, today) -> Component:
     days = (today - i.last_reviewed).days if i.last_reviewed else None
+    if days is None and _young(i, i.review_days):
+        return Component(None, {}, "the plan's first review")
     review = 0.0 if days is None else _linear(days, i.review_days, 2 * i.review_days)
     revisions = _clamp(100 * i.revisions_recent / 2)
     facts = {"days": days, "cadence": i.review_days, "revisions": i.revisions_recent}
@@ -104,8 +117,12 @@ def sentiment(i: Inputs, model: dict, today) -> Component:
         "nps": i.nps[0] if i.nps else None,
         "change": change,
         "csat": i.csat[0] if i.csat else None,
+        "voice": i.voice,
     }
-    return Component(_clamp(sum(scores) / len(scores) + max(-20, min(10, 5 * change))), facts)
+    value = _clamp(sum(scores) / len(scores) + max(-20, min(10, 5 * change)))
+    if i.voice and i.voice != Origin.CUSTOMER:
+        return Component(value, facts, f"no customer answers: {Origin(i.voice).label} only")
+    return Component(value, facts)
 
 
 def money(i: Inputs) -> dict | None:
@@ -164,9 +181,14 @@ SCORERS = {
 
 @dataclass
 class Health:
-    score: int | None
+    score: int | None  # None: not enough data yet (see `missing`)
     band: str
-    components: dict  # name -> {"score", "weight", "points", "facts"}: small, stored per run
+    components: dict  # name -> {"score", "weight", "points", "facts", "missing"}: stored per run
+    missing: list[str] = field(default_factory=list)  # why there is no score yet
+
+    @property
+    def enough_data(self) -> bool:
+        return self.score is not None
 
 
 def band_for(score: int | None, model: dict) -> str:
@@ -194,10 +216,36 @@ def score(i: Inputs, model: dict, today: datetime.date | None = None) -> Health:
             "weight": model["weights"].get(name, 0),
             "points": None if shown is None else round(share * shown, 1),
             "facts": part.facts,
+            "missing": part.missing,
         }
+    missing = _missing(i, model, parts)
+    if missing:
+        return Health(None, "", components, missing)
     points = [c["points"] for c in components.values() if c["points"] is not None]
-    value = round(sum(points)) if total else None
+    value = round(sum(points))
     return Health(value, band_for(value, model), components)
+
+
+def _missing(i: Inputs, model: dict, parts: dict[str, Component]) -> list[str]:
+    """Why the account cannot be scored yet: too young, or too few components with data.
+    Absence is never scored as 0 or "at risk"."""
+    scored = [name for name, part in parts.items() if part.score is not None]
+    scored = [name for name in scored if model["weights"].get(name, 0)]
+    out = []
+    days = model["thresholds"]["min_history_days"]
+    if _young(i, days):
+        out.append(f"{days} days of history (the account has {i.age_days})")
+    if len(scored) < MIN_COMPONENTS:
+        waiting = [
+            part.missing or COMPONENTS[name].lower()
+            for name, part in parts.items()
+            if part.score is None
+        ]
+        out.append(
+            f"evidence on at least {MIN_COMPONENTS} components ({len(scored)} so far): "
+            + "; ".join(waiting)
+        )
+    return out
 
 
 def account_health(account: KeyAccount) -> tuple[Inputs, Health]:

@@ -1,11 +1,12 @@
 """Account URLs, mounted under /o/<slug>/. Object ids are named `<model_name>_pk` so the
 cross-tenant sweep finds them."""
 
-from accounts.urls import detail, health, portfolio, relations
+from accounts.urls import detail, health, portfolio, process, relations
 
 urlpatterns = [
     *portfolio.urlpatterns,
     *detail.urlpatterns,
     *relations.urlpatterns,
     *health.urlpatterns,
+    *process.urlpatterns,
 ]

@@ -60,6 +60,9 @@ def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpRespo
             alerts.acknowledge(alert, request.user)
         elif do == "snooze":
             alerts.snooze(alert, request.user, form.cleaned_data["until"])
+        elif do == "dismiss":
+            data = form.cleaned_data
+            alerts.dismiss(alert, request.user, data["reason"], data["note"])
         else:
             alerts.resolve(alert, request.user, form.cleaned_data["note"])
     if htmx_partial(request):
@@ -96,7 +99,19 @@ def health_settings(request: TenantRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, "Health model saved. Recalculating every account now.")
         return redirect("health-job", slug=slug, job=_start_job(request))
-    return render(request, "accounts/health_settings.html", {"form": form})
+    return render(request, "accounts/health_settings.html", {"form": form, **_rules(request)})
+
+
+def _rules(request: TenantRequest) -> dict:
+    """Each rule's last-90-days record beside the thresholds, and the last backtest."""
+    record = alerts.track_record(request.tenant)
+    backtest = request.tenant.settings.get("health_backtest")
+    tested = backtest["rules"] if backtest else {}
+    rows = [
+        {"rule": name, "title": title, "record": record.get(name), "backtest": tested.get(name)}
+        for name, (title, _) in alerts.RULES.items()
+    ]
+    return {"rules": rows, "backtest": backtest}
 
 
 @require_permission("health.configure")

@@ -14,11 +14,18 @@ from accounts.forms.relations import (
     InteractionForm,
     SurveyRequestForm,
 )
-from accounts.models import Contact, CustomerFeedback, Interaction, KeyAccount, SurveyRequest
+from accounts.models import (
+    Contact,
+    CustomerFeedback,
+    Interaction,
+    KeyAccount,
+    Origin,
+    SurveyRequest,
+)
 from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
-from kamapp.charts import Series, line_chart
+from kamapp.charts import SWATCHES, Series, line_chart
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.members import paginate
 from kamapp.models import AuditEvent
@@ -47,16 +54,32 @@ def interaction_context(account: KeyAccount) -> dict:
     return {"interactions": interactions}
 
 
+# The customer's voice and what the team logged for them, kept apart (see Origin).
+NPS_SERIES = [
+    ("The customer's answers", True, "brand"),
+    ("Logged by the team", False, "amber"),
+]
+
+
 def feedback_context(account: KeyAccount) -> dict:
     entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
-    latest_nps = next((e for e in entries if e.nps is not None), None)
-    latest_csat = next((e for e in entries if e.csat is not None), None)
+    # the customer's own answer first, as health reads it
+    by_voice = sorted(entries, key=lambda e: e.origin != Origin.CUSTOMER)
+    latest_nps = next((e for e in by_voice if e.nps is not None), None)
+    latest_csat = next((e for e in by_voice if e.csat is not None), None)
     scored = [e for e in reversed(entries) if e.nps is not None]  # oldest first
     trend = (
         line_chart(
             [f"{e.date:%-d %b}" for e in scored],
-            [Series("NPS", [e.nps for e in scored])],
-            title="NPS answers over time (0–10)",
+            [
+                Series(
+                    label,
+                    [e.nps if (e.origin == Origin.CUSTOMER) == mine else None for e in scored],
+                    color=SWATCHES[swatch],
+                )
+                for label, mine, swatch in NPS_SERIES
+            ],
+            title="NPS over time (0–10): the customer's own answers and feedback the team logged",
             width=1000,
             height=180,
             guides=[("promoter", 9), ("detractor", 6)],
@@ -66,6 +89,7 @@ def feedback_context(account: KeyAccount) -> dict:
     )
     return {
         "nps_trend": trend,
+        "nps_series": NPS_SERIES,
         "entries": entries,
         "latest_nps": latest_nps,
         "latest_csat": latest_csat,

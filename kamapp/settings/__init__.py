@@ -135,10 +135,14 @@ LOGIN_CLIENT_COOLDOWN_MAX = env_int("LOGIN_CLIENT_COOLDOWN_MAX", 30)
 # Password-reset mails: this many per email (times the factor per address) in the window.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
 PASSWORD_RESET_WINDOW = env_int("PASSWORD_RESET_WINDOW", 60 * 60)
+# Pages opened through a signed link without signing in (the shared plan): requests per address.
+PUBLIC_LINK_LIMIT = env_int("PUBLIC_LINK_LIMIT", 120)
+PUBLIC_LINK_WINDOW = env_int("PUBLIC_LINK_WINDOW", 10 * 60)
 # Addresses or networks of reverse proxies whose X-Forwarded-For is believed (comma-separated).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 INVITATION_MAX_AGE = 7 * 24 * 60 * 60
 SURVEY_MAX_AGE = 30 * 24 * 60 * 60  # from the last mail (first send or reminder)
+SHARED_PLAN_MAX_AGE = 181 * 24 * 60 * 60  # the signature's limit; each link's own date comes first
 
 # Sessions live in Postgres so that a Redis outage or restart signs nobody out. Not
 # `cached_db`: Django's RedisCache raises when Redis is down, and a cache that swallowed the

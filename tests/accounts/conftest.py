@@ -6,7 +6,20 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import KPI, AccountPlan, Action, Contact, KeyAccount, Objective
+from accounts.models import (
+    KPI,
+    AccountPlan,
+    Action,
+    Contact,
+    CustomerFeedback,
+    Interaction,
+    InteractionContact,
+    KeyAccount,
+    KPIMeasurement,
+    Objective,
+    ProcessConfirmation,
+    ProcessItem,
+)
 
 
 def make_account(org, name: str = "Globex Corporation", owner=None, **fields) -> KeyAccount:
@@ -46,6 +59,28 @@ def make_kpi(objective, baseline="40", target="20", **fields) -> KPI:
 
 def make_action(account, title: str = "Run a workshop", **fields) -> Action:
     return Action.objects.create(tenant=account.tenant, account=account, title=title, **fields)
+
+
+def follow_process(account, org) -> None:
+    """Give the account every fact the default process checks."""
+    today = timezone.localdate()
+    objective = make_objective(account)
+    kpi = make_kpi(objective)
+    KPIMeasurement.objects.create(tenant=org.tenant, kpi=kpi, date=today, value=30)
+    make_action(account, owner=org.kam, due_date=today + datetime.timedelta(days=10))
+    meeting = Interaction.objects.create(
+        tenant=org.tenant, account=account, kind=Interaction.Kind.QBR, summary="QBR", date=today
+    )
+    for role in (Contact.BuyingRole.ECONOMIC_BUYER, Contact.BuyingRole.DECISION_MAKER):
+        contact = make_contact(account, name=role, buying_role=role)
+        InteractionContact.objects.create(tenant=org.tenant, interaction=meeting, contact=contact)
+    CustomerFeedback.objects.create(tenant=org.tenant, account=account, nps=9, date=today)
+    account.plan.next_review_due = today + datetime.timedelta(days=30)
+    account.plan.save()
+    item = ProcessItem.objects.for_tenant(org.tenant).get(rule=ProcessItem.Rule.CONFIRMED)
+    ProcessConfirmation.objects.create(
+        tenant=org.tenant, account=account, item=item, note="Priorities agreed"
+    )
 
 
 @pytest.fixture

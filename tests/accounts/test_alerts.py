@@ -88,7 +88,10 @@ def test_a_snooze_expires_back_to_open(org_a, demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_evaluating_at_once_open_one_alert(org_a):
-    account = make_account(org_a, "Race Corp")  # never reviewed: plan_stale fires
+    account = make_account(org_a, "Race Corp")  # never reviewed in a year: plan_stale fires
+    KeyAccount.objects.filter(pk=account.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=365)
+    )
     barrier = threading.Barrier(2)
     errors = []
 
@@ -133,6 +136,25 @@ def test_inbox_actions_over_htmx_are_audited(client, org_a, demo):
     assert alert.status == "resolved" and alert.note == "Reviewed with the CFO"
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
     assert {"alert.acknowledged", "alert.resolved"} <= verbs
+
+
+def test_not_useful_keeps_the_rule_quiet_and_counts_against_it(client, org_a, demo):
+    alert = demo[2].alerts.get(rule="plan_stale")
+    client.force_login(demo[2].owner.user)
+    url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
+    response = client.post(url, {"do": "dismiss"}, HTTP_HX_REQUEST="true")
+    assert "Say why it is not useful" in response.text
+    response = client.post(url, {"do": "dismiss", "reason": "handled"}, HTTP_HX_REQUEST="true")
+    assert "Dismissed as not useful" in response.text and "Already handled" in response.text
+    with tenant_context(org_a.tenant.pk):
+        recalculation.recalculate(org_a.tenant)  # the plan is still stale: no new alert
+        record = alerts.track_record(org_a.tenant)
+    assert live_rules(demo[2]) == set()
+    assert record["plan_stale"] == {"opened": 1, "acted": 0, "cleared": 0, "dismissed": 1}
+    assert AuditEvent.objects.filter(verb="alert.dismissed").exists()
+    client.force_login(org_a.admin.user)
+    page = client.get(reverse("health-settings", kwargs={"slug": org_a.tenant.slug})).text
+    assert "How each rule has done" in page and "No backtest yet" in page
 
 
 def test_inbox_scope_filters_and_permissions(client, org_a, demo):

@@ -10,7 +10,7 @@ from accounts.health import DEFAULT_MODEL, Inputs, score
 from accounts.health.explanation import daily_scores
 from accounts.models import HealthSnapshot, KeyAccount
 from kamapp.rls import tenant_context
-from tests.accounts.conftest import make_account
+from tests.accounts.conftest import make_account, make_action
 
 TODAY = datetime.date(2026, 11, 24)
 
@@ -44,7 +44,7 @@ def test_engagement_recency_breadth_and_roles():
     stale = component(
         "engagement",
         interactions=9,
-        last_meaningful=TODAY - datetime.timedelta(days=90),
+        last_meaningful=TODAY - datetime.timedelta(days=180),  # three key cadences
         engaged_contacts=1,
     )
     assert stale.score < 20
@@ -116,10 +116,20 @@ def test_commercial_trend_and_leakage():
 
 
 def test_missing_components_are_left_out_and_weights_renormalised():
-    verdict = score(inputs(last_reviewed=TODAY, revisions_recent=2), DEFAULT_MODEL, TODAY)
-    assert verdict.score == 100  # only plan vitality has data, and it is perfect
+    plan = {"last_reviewed": TODAY, "revisions_recent": 2}
+    verdict = score(inputs(**plan, actions=2, done=2, done_on_time=2), DEFAULT_MODEL, TODAY)
+    assert verdict.score == 100  # only plan vitality and execution have data, both perfect
     assert verdict.components["sentiment"]["score"] is None
     assert verdict.band == "healthy"
+
+
+def test_too_little_evidence_reads_not_enough_data_never_zero():
+    alone = score(inputs(), DEFAULT_MODEL, TODAY)  # never reviewed: plan vitality 0, alone
+    assert (alone.score, alone.band) == (None, "")
+    assert "evidence on at least 2 components" in alone.missing[0]
+    young = score(inputs(age_days=14, actions=2, done=2, done_on_time=2), DEFAULT_MODEL, TODAY)
+    assert young.score is None and young.missing[0].startswith("30 days of history")
+    assert young.components["plan_vitality"]["missing"] == "the plan's first review"
 
 
 def test_bands_follow_the_model():
@@ -227,8 +237,18 @@ def test_bests_older_than_30_days_fall_out(org_a):
         assert health.gather(org_a.tenant)[account.pk].best_score_30d == 50
 
 
+def established(org) -> KeyAccount:
+    """An account a year old with two components of evidence: it gets a score."""
+    account = make_account(org)
+    KeyAccount.objects.filter(pk=account.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=365)
+    )
+    make_action(account, due_date=timezone.localdate() - datetime.timedelta(days=30))
+    return account
+
+
 def test_each_snapshot_carries_the_days_best_forward(org_a):
-    account = make_account(org_a)
+    account = established(org_a)
     snapshot(account, 0, 100, daily_best=[100, 80])
     snapshot(account, 0, 95, daily_best=[100, 80])
     with tenant_context(org_a.tenant.pk):
@@ -243,7 +263,7 @@ def test_each_snapshot_carries_the_days_best_forward(org_a):
 
 
 def test_a_drop_within_30_days_raises_an_alert(org_a):
-    account = make_account(org_a)
+    account = established(org_a)
     snapshot(account, 10, 98, daily_best=[98])
     with tenant_context(org_a.tenant.pk):
         recalculation.recalculate(org_a.tenant)

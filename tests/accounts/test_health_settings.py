@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from accounts.health import DEFAULT_MODEL
 from accounts.models import HealthSnapshot
 from kamapp.models import AuditEvent
 from tests.accounts.conftest import make_account
@@ -11,6 +12,7 @@ def url(org, name, **kwargs):
 
 def form_data(**overrides):
     data = {
+        **DEFAULT_MODEL["thresholds"],
         "healthy": 75,
         "watch": 45,
         "health_drop": 10,

@@ -84,7 +84,8 @@ def test_feedback_needs_a_score(client, org_a, account):
         {"date": "2026-11-20", "source": "survey", "nps": 9},
     )
     page = client.get(url(org_a, "account-feedback", account)).text
-    assert "NPS over time" in page and "<title>NPS answers over time (0–10)</title>" in page
+    assert "NPS over time" in page and "Logged by the team" in page  # two sources, kept apart
+    assert page.count("<polyline") == 2
 
 
 def test_history_lists_changes_to_the_account_and_its_rows(client, org_a, account):

@@ -5,8 +5,10 @@ import pytest
 from django.core import mail
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
-from kamapp.models import Membership, ThrottleEvent, User
+from kamapp.models import Membership, PasswordResetMail, ThrottleEvent, User
+from kamapp.tasks import requeue_mail
 from tests.conftest import PASSWORD
 
 
@@ -241,3 +243,15 @@ def test_password_reset_queues_the_mail_whether_or_not_the_email_is_known(
     assert response.status_code == 302
     assert len(callbacks) == 1  # the same single task either way, sent after the response
     assert len(mail.outbox) == int(known)
+
+
+def test_a_password_reset_whose_message_was_lost_is_sent_by_the_sweep(client, org_a):
+    # No on-commit callbacks run here: the Celery message never left, as in a Redis outage.
+    client.post(reverse("password_reset"), {"email": org_a.kam.user.email})
+    client.post(reverse("password_reset"), {"email": "nobody@acme.test"})
+    assert mail.outbox == [] and PasswordResetMail.objects.count() == 2
+    PasswordResetMail.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert requeue_mail() == 2
+    assert [m.to for m in mail.outbox] == [[org_a.kam.user.email]]  # nobody to mail for one
+    assert not PasswordResetMail.objects.filter(sent_at=None).exists()
+    assert requeue_mail() == 0 and len(mail.outbox) == 1

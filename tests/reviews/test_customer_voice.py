@@ -78,7 +78,7 @@ def test_the_reviewers_call_is_their_labelled_note_not_the_customers_answer(clie
     )
     note = CustomerFeedback.objects.get()
     assert note.source == CustomerFeedback.Source.SUPERVISOR_CALL and note.nps is None
-    assert "Supervisor's note" in page.text and "They call Kam first." in page.text
+    assert "noted by a supervisor, not scored" in page.text and "They call Kam first." in page.text
     card = page.context["card"]
     assert (
         scorecard.measure("customer_view", {"verdicts": [], "feedback": card["feedback"]}) is None

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import health, surveys
-from accounts.models import CustomerFeedback, SurveyRequest
+from accounts.models import CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.models import AuditEvent, Membership, Role
 from reviews import evidence, notify, scorecard, workflow
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
@@ -40,7 +40,9 @@ def test_the_scorecard_weighs_data_and_ratings():
                 engagement={"score": None, "facts": {}},
             ),
         ],
-        "feedback": [{"nps": n} for n in (10, 9, 7, 3)],  # 2 promoters, 1 detractor: NPS +25
+        # 2 promoters, 1 detractor: NPS +25; the KAM's own note is shown but not scored
+        "feedback": [{"nps": n, "origin": "customer"} for n in (10, 9, 7, 3)]
+        + [{"nps": 10, "origin": "kam"}],
         "accounts": [],
         "flags": [],
     }
@@ -53,7 +55,9 @@ def test_the_scorecard_weighs_data_and_ratings():
     by_key = {c["key"]: c for c in scorecard.criteria(card["sections"])}
     assert by_key["kpi_attainment"]["score"] == 40  # mean attainment 0.4
     assert by_key["account_health"]["score"] == 60
-    assert by_key["customer_feedback"]["metric_result"]["value"] == "NPS +25 from 4 answers"
+    assert by_key["customer_feedback"]["metric_result"]["value"] == (
+        "NPS +25 from 4 customer answers; 1 logged by the team not scored"
+    )
     assert by_key["customer_feedback"]["score"] == 62  # (25 + 100) / 2, rounded half to even
     assert by_key["relationships"]["score"] == 85  # mean of data 70 and rating 5 → 100
     assert by_key["leadership"]["score"] is None  # rated only, not rated yet: left out
@@ -63,6 +67,14 @@ def test_the_scorecard_weighs_data_and_ratings():
     assert customer["score"] == expected
     internal = card["sections"][1]
     assert internal["score"] is None and card["overall"] == customer["score"]
+
+
+def test_process_conformance_is_a_leading_metric():
+    criterion = next(c for c in scorecard.criteria(scorecard.DEFAULT) if c["key"] == "process")
+    assert criterion["indicator"] == "leading"
+    found = scorecard.METRICS["conformance"]({"conformance": [100, 50, None]})
+    assert found == {"score": 75, "value": "75% of the process followed, 2 accounts"}
+    assert scorecard.METRICS["conformance"]({"conformance": [None]}) is None
 
 
 @pytest.fixture
@@ -112,7 +124,7 @@ def test_self_assessment_then_review_then_packet_to_leadership(
     review = cycle.reviews.get(kam=org_a.kam)
     client.force_login(org_a.kam.user)
     page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
-    assert "Your self-assessment" in page and "NPS +100 from 3 answers" in page
+    assert "Your self-assessment" in page and "NPS +100 from 3 customer answers" in page
     assert submit(client, review, ratings(4, summary="")).status_code == 200  # summary needed
     assert submit(client, review, ratings(4, summary="A good quarter.")).status_code == 302
     review.refresh_from_db()
@@ -200,7 +212,9 @@ def test_evidence_takes_fixed_queries(org_a, django_assert_max_num_queries):
 
     def run():
         kams = list(Membership.objects.filter(tenant=org_a.tenant, role=Role.KAM))
-        with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(40) as queries:
+        # health inputs three times (period end, start, the period before), handovers,
+        # feedback, process conformance
+        with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(50) as queries:
             evidence.evidence(org_a.tenant, kams, cycle)
         return len(queries.captured_queries)
 
@@ -297,7 +311,7 @@ def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert
 
     def count() -> int:
         # health inputs are gathered three times (period end, start, the period before)
-        with django_assert_max_num_queries(65) as queries:
+        with django_assert_max_num_queries(75) as queries:
             assert client.get(url).status_code == 200
         return len(queries.captured_queries)
 
@@ -392,3 +406,26 @@ def test_a_packet_whose_message_was_lost_is_rendered_by_the_sweep_and_mailed_onc
         assert requeue_packets() == 0 and send_packet(org_a.tenant.pk, review.pk) is False
     (message,) = [m for m in mail.outbox if m.attachments]
     assert message.to == [org_a.leader.user.email]
+
+
+def test_kam_entered_nps_10_does_not_move_direct_customer_feedback(client, org_a, cycle):
+    review = cycle.reviews.get(kam=org_a.kam)
+
+    def feedback() -> dict:
+        card = scorecard.for_review(review)
+        return {c["key"]: c for c in scorecard.criteria(card["sections"])}["customer_feedback"]
+
+    before = feedback()
+    account = KeyAccount.objects.get(tenant=org_a.tenant, name="Customer 0")
+    for source in ("meeting", "meeting", "supervisor_call"):
+        CustomerFeedback.objects.create(
+            tenant=org_a.tenant, account=account, date=END, nps=10, source=source
+        )
+    after = feedback()
+    assert after["score"] == before["score"] and after["metric_result"]["value"] == (
+        "NPS +100 from 3 customer answers; 3 logged by the team not scored"
+    )
+    client.force_login(org_a.supervisor.user)
+    page = client.get(reverse("review-detail", args=[org_a.tenant.slug, review.pk])).text
+    assert "logged by the KAM, not scored" in page and "noted by a supervisor, not scored" in page
+    assert "the customer’s answer" in page

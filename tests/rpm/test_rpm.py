@@ -5,11 +5,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import KPI, Action, KPIMeasurement, Objective, PlanRevision
+from accounts.models import KPI, Objective, PlanRevision
 from kamapp.models import AuditEvent
 from rpm import matrix
 from rpm.models import Assessment
-from tests.accounts.conftest import make_account
+from tests.accounts.conftest import follow_process, make_account
 
 TODAY = timezone.localdate()
 
@@ -43,25 +43,17 @@ def plan_state(org, state: str):
     account = make_account(org, f"Account {state}")
     if state == "random":
         return account
-    objective = Objective.objects.create(tenant=org.tenant, account=account, title="Goal")
-    kpi = KPI.objects.create(tenant=org.tenant, objective=objective, name="K", baseline=1, target=2)
-    Action.objects.create(
-        tenant=org.tenant, account=account, title="Do", due_date=TODAY + datetime.timedelta(days=10)
-    )
-    plan = account.plan
-    plan.next_review_due = TODAY + (
-        datetime.timedelta(days=-1) if state == "informal" else datetime.timedelta(days=60)
-    )
-    plan.save()
-    if state == "dynamic":
-        KPIMeasurement.objects.create(
-            tenant=org.tenant, kpi=kpi, value=1.5, date=TODAY - datetime.timedelta(days=20)
-        )
-        for days in (40, 5):
+    if state == "informal":  # some of the process: goals with KPIs, nothing else
+        objective = Objective.objects.create(tenant=org.tenant, account=account, title="Goal")
+        KPI.objects.create(tenant=org.tenant, objective=objective, name="K", baseline=1, target=2)
+        return account
+    follow_process(account, org)
+    if state == "dynamic":  # revised after the new KPI value and feedback (today)
+        for days in (40, 0):
             PlanRevision.objects.create(
                 tenant=org.tenant,
-                plan=plan,
-                number=days,
+                plan=account.plan,
+                number=days + 1,
                 created_at=timezone.now() - datetime.timedelta(days),
             )
     return account
