@@ -95,6 +95,25 @@ class AccountTeamMember(AccountChild):
         ]
 
 
+class AccountHandover(AccountChild):
+    """The account changed owner on `date`: reviews count a taken-over account only from
+    its handover, and the owner on any past day is read back from these rows."""
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="handovers")
+    from_owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField(default=timezone.localdate)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["tenant", "account", "date"])]
+
+
 class AccountPlan(AccountChild):
     """The living plan; every save writes a PlanRevision (the *dynamic* process)."""
 
@@ -395,6 +414,14 @@ class CustomerFeedback(AccountChild):
     comment = models.TextField(blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MEETING)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # the customer's view of their KAM (asked for a review): "how much value do you get from
+    # working with them?", 1–5
+    kam = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kam_value = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
 
     # Only a survey answer is the customer's own voice; the rest is someone's account of it.
     ORIGINS = {
@@ -407,7 +434,9 @@ class CustomerFeedback(AccountChild):
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(nps__isnull=False) | models.Q(csat__isnull=False),
+                condition=models.Q(nps__isnull=False)
+                | models.Q(csat__isnull=False)
+                | models.Q(kam_value__isnull=False),
                 name="feedback_has_a_score",
             ),
         ]
@@ -444,6 +473,10 @@ class SurveyRequest(SignedLink, AccountChild):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="surveys")
     email = models.EmailField()  # where it went, even if the contact's address changes
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # asked for a review: the survey also asks about this KAM
+    about_kam = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)

@@ -26,14 +26,16 @@ def askable(tenant, accounts) -> QuerySet[Contact]:
     )
 
 
-def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
-    """Create the request and queue its mail, sent once the transaction commits."""
+def request(account: KeyAccount, contact: Contact, actor, about_kam=None) -> SurveyRequest:
+    """Create the request and queue its mail, sent once the transaction commits. With
+    `about_kam` (a membership) the survey also asks what working with that KAM is worth."""
     survey = SurveyRequest.objects.create(
         tenant_id=account.tenant_id,
         account=account,
         contact=contact,
         email=contact.email,
         requested_by=actor,
+        about_kam=about_kam,
         sent_at=timezone.now(),
     )
     record(account.tenant, actor, "survey.request", survey, {"email": contact.email})
@@ -67,11 +69,13 @@ def resolve(token: str) -> SurveyRequest | None:
         settings.SURVEY_MAX_AGE,
         SurveyRequest.objects.filter(revoked_at=None)
         .exclude(sent_at=None)
-        .select_related("account__tenant", "contact"),
+        .select_related("account__tenant", "contact", "about_kam__user"),
     )
 
 
-def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> bool:
+def answer(
+    survey: SurveyRequest, nps: int, csat: int | None, comment: str, kam_value: int | None = None
+) -> bool:
     """Record the customer's answer once; False when the survey was already answered (a
     double submit, or two tabs) and nothing was written."""
     with transaction.atomic(), tenant_context(survey.tenant_id):
@@ -90,6 +94,8 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             csat=csat,
             comment=comment,
             source=CustomerFeedback.Source.SURVEY,
+            kam_id=survey.about_kam_id,
+            kam_value=kam_value if survey.about_kam_id else None,
         )
         SurveyRequest.objects.filter(pk=survey.pk).update(feedback=feedback)
         record(
@@ -97,6 +103,6 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             None,
             "survey.answer",
             feedback,
-            {"nps": nps, "csat": csat, "email": survey.email},
+            {"nps": nps, "csat": csat, "kam_value": kam_value, "email": survey.email},
         )
     return True

@@ -39,10 +39,14 @@ def get_cycle(membership: Membership, pk: int) -> ReviewCycle:
     return get_object_or_404(ReviewCycle.objects.for_tenant(membership.tenant), pk=pk)
 
 
-def get_packet(membership: Membership, review_pk: int) -> ReviewPacket:
-    """The PDF packet of a review the member may see (404 until it is rendered)."""
+def get_packet(membership: Membership, review_pk: int, packet_pk: str | None = None):
+    """The newest PDF packet of a review the member may see, or the one asked for among its
+    earlier, superseded ones (404 until it is rendered)."""
     review = get_review(membership, review_pk)
-    packet = ReviewPacket.objects.filter(tenant=review.tenant, review=review).first()
+    packets = ReviewPacket.objects.filter(tenant=review.tenant, review=review)
+    if packet_pk is not None:
+        packets = packets.filter(pk=int(packet_pk) if packet_pk.isdigit() else 0)
+    packet = packets.first()
     if packet is None:
         raise Http404("No packet yet.")
     packet.review = review  # with what the file name needs
@@ -78,5 +82,9 @@ def register() -> None:
     policy.register("reviews.view", set(Role))
     policy.register("reviews.open_cycle", ALL_REVIEWS)
     policy.register("reviews.configure", {Role.ADMIN})
+    policy.register("reviews.calibrate", {Role.SUPERVISOR, *ALL_REVIEWS})
+    policy.register("review.calibrate", ALL_REVIEWS, _may_review)
+    policy.register("review.acknowledge", set(Role), _is_reviewee)
+    policy.register("review.reopen", {Role.ADMIN}, _may_review)
     policy.register("review.self_assess", {Role.KAM, Role.SUPERVISOR}, _is_reviewee)
     policy.register("review.manage", {Role.SUPERVISOR, *ALL_REVIEWS}, _may_review)

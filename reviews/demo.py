@@ -1,5 +1,6 @@
 """Demo reviews: last quarter's cycle, one review waiting for its reviewer and, in the full
-demo, one finalised (its packet is made by the worker)."""
+demo, one finalised (its packet is made by the worker), and the quarter before it finalised
+for every KAM, so each has a history."""
 
 import datetime
 
@@ -10,7 +11,8 @@ from reviews import scorecard, workflow
 from reviews.models import ReviewCycle
 
 SELF = {"kpi_attainment": 3, "account_health": 4, "relationships": 4, "customer_feedback": 4,
-        "revenue": 3, "plan_discipline": 4, "execution": 3, "leadership": 4}  # fmt: skip
+        "revenue": 3, "plan_discipline": 4, "execution": 3, "contact_cadence": 3,
+        "leadership": 4}  # fmt: skip
 
 
 def _last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -52,3 +54,21 @@ def seed(tenant, size: int | None = None) -> None:
                 "and move the lagging KPIs before selling more.",
                 {key: (SELF.get(key, 3), "") for key in keys},
             )
+    if size is None:
+        _earlier(tenant, opener, start, keys)
+
+
+def _earlier(tenant, opener, start: datetime.date, keys: list[str]) -> None:
+    """The quarter before `start`, every review finalised by its reviewer (or the opener)."""
+    end = start - datetime.timedelta(days=1)
+    first = datetime.date(end.year, end.month - 2, 1)
+    name = f"Q{(first.month - 1) // 3 + 1} {first.year}"
+    cycle = workflow.open_cycle(tenant, opener.user, name, first, end)
+    for n, review in enumerate(
+        cycle.reviews.select_related("kam__user", "reviewer__user", "cycle", "tenant")
+    ):
+        given = {key: (max(1, SELF.get(key, 3) - n % 2), None) for key in keys}
+        workflow.submit_self_assessment(review, review.kam.user, "A steady quarter.", given)
+        judge = review.reviewer.user if review.reviewer else opener.user
+        workflow.finalise(review, judge, "Solid; grow the contact cadence.",
+                          {key: (3, "") for key in keys})  # fmt: skip

@@ -5,6 +5,7 @@ from django import forms
 from accounts.forms.accounts import DateInput
 from kamapp.inputs import SafeInputs
 from kamapp.models import Membership, Role
+from reviews import scorecard
 from reviews.models import ReviewCycle
 
 RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
@@ -100,46 +101,81 @@ class RatingsForm(SafeInputs, forms.Form):
         }
 
 
-class ScorecardForm(SafeInputs, forms.Form):
-    """The weight of each section and of each criterion within its section."""
+class SectionRowForm(SafeInputs, forms.Form):
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(max_length=60, label="Section")
+    weight = forms.IntegerField(min_value=0, max_value=100, label="Weight")
 
-    def __init__(self, *args, sections: list[dict], **kwargs):
+
+class CriterionRowForm(SafeInputs, forms.Form):
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    label = forms.CharField(max_length=80, label="Criterion")
+    section = forms.ChoiceField(label="Section")
+    kind = forms.ChoiceField(choices=list(scorecard.KINDS.items()), label="Kind")
+    metric = forms.ChoiceField(required=False, label="Data metric")
+    indicator = forms.ChoiceField(
+        choices=[("leading", "Leading"), ("lagging", "Lagging")], label="Indicator"
+    )
+    weight = forms.IntegerField(min_value=0, max_value=100, label="Weight")
+
+    def __init__(self, *args, sections: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.sections = sections
-        for section in sections:
-            self.fields[f"section_{section['key']}"] = forms.IntegerField(
-                min_value=0, max_value=100, initial=section["weight"],
-                label=f"{section['label']} (share of the overall)",
-            )  # fmt: skip
-            for criterion in section["criteria"]:
-                self.fields[f"criterion_{criterion['key']}"] = forms.IntegerField(
-                    min_value=0, max_value=100, initial=criterion["weight"],
-                    label=criterion["label"],
-                )  # fmt: skip
-
-    def groups(self):
-        """(section field, [criterion fields]) for the template."""
-        for section in self.sections:
-            criteria = [self[f"criterion_{c['key']}"] for c in section["criteria"]]
-            yield self[f"section_{section['key']}"], criteria
+        self.fields["section"].choices = sections
+        self.fields["metric"].choices = [("", "—"), *scorecard.metric_choices()]
 
     def clean(self):
         cleaned = super().clean()
-        for section in self.sections:
-            weights = [cleaned.get(f"criterion_{c['key']}") for c in section["criteria"]]
-            if None not in weights and not any(weights):
-                raise forms.ValidationError(f"{section['label']}: give one criterion a weight.")
-        if not any(cleaned.get(f"section_{s['key']}") for s in self.sections):
-            raise forms.ValidationError("Give one section a weight.")
+        if cleaned.get("kind") == "rating":
+            cleaned["metric"] = ""
+        elif cleaned.get("kind") and not cleaned.get("metric"):
+            self.add_error("metric", "Choose the data this criterion is measured by.")
         return cleaned
 
-    def weighted(self) -> list[dict]:
-        """The sections with the new weights."""
-        for section in self.sections:
-            section["weight"] = self.cleaned_data[f"section_{section['key']}"]
-            for criterion in section["criteria"]:
-                criterion["weight"] = self.cleaned_data[f"criterion_{criterion['key']}"]
-        return self.sections
+
+SectionRows = forms.formset_factory(SectionRowForm, extra=1, can_order=True, can_delete=True)
+CriterionRows = forms.formset_factory(CriterionRowForm, extra=2, can_order=True, can_delete=True)
+
+
+class ScorecardEditor:
+    """The scorecard as two lists an admin edits: sections, and criteria each in a section;
+    both can be added to, renamed, reordered and deleted."""
+
+    def __init__(self, data=None, *, sections: list[dict]):
+        choices = [(s["key"], s["label"]) for s in sections]
+        self.sections = SectionRows(
+            data,
+            prefix="section",
+            initial=[{"key": s["key"], "label": s["label"], "weight": s["weight"]}
+                     for s in sections],
+        )  # fmt: skip
+        self.criteria = CriterionRows(
+            data,
+            prefix="criterion",
+            form_kwargs={"sections": choices},
+            initial=[
+                {"section": s["key"], **{k: c.get(k, "") for k in scorecard.CRITERION_FIELDS}}
+                for s in sections
+                for c in s["criteria"]
+            ],
+        )
+        self.errors: list[str] = []
+        self.result: list[dict] | None = None
+
+    def is_valid(self) -> bool:
+        if not (self.sections.is_valid() and self.criteria.is_valid()):
+            return False
+        try:
+            self.result = scorecard.assemble(_kept(self.sections), _kept(self.criteria))
+        except scorecard.Invalid as error:
+            self.errors = list(error.args)
+            return False
+        return True
+
+
+def _kept(formset) -> list[dict]:
+    """The filled rows that are not deleted, in their chosen order (Django's ordered_forms
+    leaves out deleted and untouched extra rows)."""
+    return [form.cleaned_data for form in formset.ordered_forms]
 
 
 class ReviewerForm(SafeInputs, forms.Form):
@@ -159,3 +195,73 @@ class ReviewerForm(SafeInputs, forms.Form):
             f"{m.user.full_name} · {m.get_role_display()}"
         )
         self.initial["reviewer"] = review.reviewer_id
+
+
+class CalibrationForm(SafeInputs, forms.Form):
+    """A leader's adjustment of one rated criterion, with the reason."""
+
+    criterion = forms.ChoiceField(label="Criterion")
+    rating = forms.TypedChoiceField(choices=RATINGS[1:], coerce=int, label="Rating")
+    reason = forms.CharField(max_length=500, label="Reason")
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = [
+            (c["key"], c["label"]) for c in criteria if c["kind"] in {"rating", "both"}
+        ]
+        self.fields["reason"].widget.attrs["placeholder"] = "e.g. in line with the team's 4s"
+
+
+class AcknowledgeForm(SafeInputs, forms.Form):
+    """The KAM's sign-off of their finalised review."""
+
+    agrees = forms.TypedChoiceField(
+        choices=[("yes", "I agree with this review"), ("no", "I do not agree")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        label="Your sign-off",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment (optional)",
+    )
+
+
+class ReopenForm(SafeInputs, forms.Form):
+    reason = forms.CharField(max_length=1000, label="Why reopen it?")
+
+
+class CustomerVoiceForm(SafeInputs, forms.Form):
+    """The contacts across the KAM's accounts the reviewer asks about the KAM."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple, label="Ask these contacts"
+    )
+
+    def __init__(self, *args, askable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].queryset = askable
+        self.fields["contacts"].label_from_instance = lambda c: (
+            f"{c.name}, {c.account.name}" + (f" · {c.title}" if c.title else "")
+        )
+
+
+class SupervisorNoteForm(SafeInputs, forms.Form):
+    """What a customer told the reviewer about the KAM on the reviewer's own call."""
+
+    account = forms.ModelChoiceField(queryset=None, label="Customer")
+    kam_value = forms.TypedChoiceField(
+        choices=[(n, f"{n} · {label}") for n, label in enumerate(
+            ["Very little", "Little", "Some", "Much", "A great deal"], start=1)],
+        coerce=int,
+        label="Value they get from working with the KAM",
+    )  # fmt: skip
+    comment = forms.CharField(
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), label="What they said"
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

@@ -26,6 +26,8 @@ class ReviewCycle(TenantModel):
     period_end = models.DateField()
     self_due = models.DateField(null=True, blank=True)  # self-assessments due
     review_due = models.DateField(null=True, blank=True)  # reviews finalised by
+    # the scorecard the cycle was opened with: editing the tenant's later leaves it alone
+    sections = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -64,6 +66,13 @@ class PerformanceReview(TenantModel):
     finalised_at = models.DateTimeField(null=True, blank=True)
     notified_status = models.CharField(max_length=20, blank=True)  # the step last mailed about
     reminded_status = models.CharField(max_length=20, blank=True)  # the overdue step reminded
+    # the KAM's sign-off of the finalised review
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    agrees = models.BooleanField(null=True, blank=True)
+    acknowledgement = models.TextField(blank=True)
+    # an admin may reopen a finalised review once, with a reason
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["kam__user__full_name", "id"]
@@ -101,6 +110,11 @@ class CriterionRating(TenantModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(max_length=500, blank=True)
+    # a leader's adjustment in calibration: it stands over the reviewer's rating
+    calibrated_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    calibration_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -120,6 +134,7 @@ class ReviewPacket(TenantModel):
     recipients = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)  # the review was reopened
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -57,7 +57,8 @@ def step_once(review: PerformanceReview, overdue: bool = False) -> bool:
     context = {"review": review, "link": link, "overdue": overdue}
     outbox.queue(
         review.tenant_id,
-        f"review:{review.pk}:{review.status}:{'late' if overdue else 'turn'}:{review.reviewer_id}",
+        f"review:{review.pk}:{review.status}:{'late' if overdue else 'turn'}:{review.reviewer_id}"
+        + (":reopened" if review.reopened_at else ""),
         recipients(review),
         subject,
         render_to_string("reviews/email/step.txt", context),

@@ -40,16 +40,27 @@ def send(review: PerformanceReview) -> ReviewPacket:
         recipients=leadership(review.tenant),
         sent_at=timezone.now(),
     )
+    review.packets.filter(superseded_at=None).exclude(pk=packet.pk).update(
+        superseded_at=packet.created_at
+    )
     name = review.kam.user.full_name
     outbox.queue(
         review.tenant_id,
-        f"packet:{review.pk}",
+        f"packet:{review.pk}:{packet.pk}",
         packet.recipients,
-        f"Review packet: {name}, {review.cycle.name} (overall {review.overall})",
+        f"Review packet: {name}, {review.cycle.name} (overall {review.overall}){edition(review)}",
         render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
         attachment=(filename(review), pdf, "application/pdf"),
     )
     return packet
+
+
+def edition(review: PerformanceReview) -> str:
+    """What sets this packet apart from the review's earlier ones, for the mail's subject."""
+    parts = ["reissued after reopening"] if review.reopened_at else []
+    if review.acknowledged_at:
+        parts.append("signed off by the KAM")
+    return "".join(f" · {part}" for part in parts)
 
 
 def filename(review: PerformanceReview) -> str:

@@ -1,21 +1,21 @@
 """A KAM's scorecard for a review period: customer results and internal results, leading and
 lagging indicators, relationships and revenue, and what customers said directly.
 
-Metric criteria come from the same health inputs the account pages use, gathered as of the
-period's last day for all of the KAM's accounts at once; rating criteria are the reviewer's
-1–5 judgement (and the KAM's own, for the self-assessment). A criterion of kind "both" takes
-the mean of its metric and the reviewer's rating.
+Metric criteria come from the same health inputs the account pages use (`reviews.evidence`),
+each with its value at the period's end and its change since the start; rating criteria are
+the reviewer's 1–5 judgement (and the KAM's own, for the self-assessment), which a leader may
+adjust in calibration. A criterion of kind "both" takes the mean of its metric and the rating.
+A cycle keeps the scorecard it was opened with.
 """
 
 import copy
 
-from django.utils import timezone
+from django.utils.text import slugify
 
-from accounts import alerts, health
-from accounts.models import CustomerFeedback, KeyAccount, Origin
-from accounts.process import conformance
+from accounts.models import Origin
 from kamapp.audit import diff, record
 from kamapp.charts import score_bars
+from reviews.evidence import evidence
 from reviews.models import CriterionRating, PerformanceReview, ScorecardTemplate
 
 KINDS = {"metric": "From data", "rating": "Rated", "both": "Data + rating"}
@@ -40,14 +40,16 @@ DEFAULT = [
         "label": "Internal results",
         "weight": 50,
         "criteria": [
-            {"key": "revenue", "label": "Revenue and margin", "weight": 35,
+            {"key": "revenue", "label": "Revenue and margin", "weight": 30,
              "kind": "metric", "indicator": "lagging", "metric": "commercial"},
-            {"key": "plan_discipline", "label": "Account plan discipline", "weight": 20,
+            {"key": "plan_discipline", "label": "Account plan discipline", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "plan"},
-            {"key": "execution", "label": "Action execution", "weight": 20,
+            {"key": "execution", "label": "Action execution", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "execution"},
             {"key": "process", "label": "Our KAM Process followed", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "conformance"},
+            {"key": "contact_cadence", "label": "Meaningful contact cadence", "weight": 15,
+             "kind": "metric", "indicator": "leading", "metric": "contacts"},
             {"key": "leadership", "label": "Leadership and collaboration", "weight": 25,
              "kind": "rating", "indicator": "leading"},
         ],
@@ -60,13 +62,97 @@ def template_for(tenant) -> list[dict]:
     return copy.deepcopy(found.sections if found else DEFAULT)
 
 
+def sections_for(cycle) -> list[dict]:
+    """The scorecard the cycle was opened with (cycles from before snapshots: the tenant's)."""
+    if cycle.sections is not None:
+        return copy.deepcopy(cycle.sections)
+    return template_for(cycle.tenant_id)
+
+
+CRITERION_FIELDS = ("key", "label", "kind", "metric", "indicator", "weight")
+METRIC_LABELS = {
+    "attainment": "Customer KPI attainment",
+    "health": "Account health",
+    "engagement": "Engagement",
+    "contacts": "Meaningful contacts per account per month",
+    "nps": "Net Promoter Score",
+    "commercial": "Revenue and margin",
+    "plan": "Plan vitality",
+    "execution": "Action execution",
+    "conformance": "Our KAM Process followed",
+    "customer_view": "Customers' view of the KAM (survey)",
+}
+
+
+class Invalid(Exception):
+    """The edited scorecard cannot be used; the arguments say why."""
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return [(key, METRIC_LABELS.get(key, key.replace("_", " ").capitalize())) for key in METRICS]
+
+
+def _describe(sections: list[dict]) -> dict:
+    """What the audit compares: each section and criterion by key, as one line of text."""
+    out = {}
+    for n, section in enumerate(sections, start=1):
+        out[section["key"]] = f"{n}. {section['label']} · weight {section['weight']}"
+        for m, c in enumerate(section["criteria"], start=1):
+            metric = f" ({c['metric']})" if c.get("metric") else ""
+            out[c["key"]] = (
+                f"{section['key']} {m}. {c['label']} · {c['kind']}{metric} · {c['indicator']}"
+                f" · weight {c['weight']}"
+            )
+    return out
+
+
 def save_template(tenant, actor, sections: list[dict]) -> None:
-    before = {c["key"]: c["weight"] for c in criteria(template_for(tenant))}
+    """The tenant's scorecard from now on: cycles opened later use it, open ones keep theirs."""
+    before = _describe(template_for(tenant))
     ScorecardTemplate.objects.update_or_create(tenant=tenant, defaults={"sections": sections})
-    after = {c["key"]: c["weight"] for c in criteria(sections)}
-    sections_after = {s["key"]: s["weight"] for s in sections}
-    changes = {**diff(before, after), "sections": sections_after}
-    record(tenant, actor, "scorecard.weights", changes=changes)
+    after = _describe(sections)
+    removed = {key: None for key in before if key not in after}
+    record(tenant, actor, "scorecard.edit", changes=diff(before, after | removed))
+
+
+def _key(label: str, taken: set[str]) -> str:
+    base = slugify(label).replace("-", "_")[:30] or "item"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def assemble(section_rows: list[dict], criterion_rows: list[dict]) -> list[dict]:
+    """The scorecard from the editor's rows (in order): new rows get keys from their labels;
+    a section with criteria needs one with a weight. Raises `Invalid`."""
+    taken = {row["key"] for row in [*section_rows, *criterion_rows] if row.get("key")}
+    sections = [
+        {"key": row["key"] or _key(row["label"], taken), "label": row["label"],
+         "weight": row["weight"], "criteria": []}
+        for row in section_rows
+    ]  # fmt: skip
+    by_key = {s["key"]: s for s in sections}
+    problems = []
+    for row in criterion_rows:
+        section = by_key.get(row["section"])
+        if section is None:
+            problems.append(f"{row['label']}: its section is deleted; move it to another first.")
+            continue
+        criterion = {field: row[field] for field in CRITERION_FIELDS}
+        criterion["key"] = row["key"] or _key(row["label"], taken)
+        if not criterion["metric"]:
+            del criterion["metric"]
+        section["criteria"].append(criterion)
+    for section in sections:  # a new section is saved empty, then criteria move into it
+        if section["criteria"] and not any(c["weight"] for c in section["criteria"]):
+            problems.append(f"{section['label']}: give one criterion a weight.")
+    if not any(s["weight"] for s in sections):
+        problems.append("Give one section a weight.")
+    if problems:
+        raise Invalid(*problems)
+    return sections
 
 
 def _mean(values) -> float | None:
@@ -109,6 +195,18 @@ def _health(facts: dict) -> dict | None:
     return {"score": round(mean), "value": f"mean health {mean:.0f}, {at_risk} at risk"}
 
 
+def _contacts(facts: dict) -> dict | None:
+    """Meaningful contacts per account per month over the last 90 days; two a month is full
+    marks."""
+    counts = [v.components["engagement"]["facts"].get("meaningful_90") for v in facts["verdicts"]]
+    mean = _mean(counts)
+    if mean is None:
+        return None
+    per_month = mean / 3
+    value = f"{per_month:.1f} meaningful contacts per account per month"
+    return {"score": round(min(100.0, 50 * per_month)), "value": value}
+
+
 def _nps(facts: dict) -> dict | None:
     """Net Promoter Score of the customers' own answers in the period: promoters (9–10) minus
     detractors (0–6). Feedback someone logged for them is shown, never scored as their voice."""
@@ -136,101 +234,78 @@ def _conformance(facts: dict) -> dict | None:
     }
 
 
+def _customer_view(facts: dict) -> dict | None:
+    """What customers answered, through the surveys sent for the review, about the value of
+    working with the KAM (1–5); the reviewer's own notes from calls are not counted."""
+    values = [
+        f["kam_value"]
+        for f in facts["feedback"]
+        if f.get("kam_value") and f["origin"] == Origin.CUSTOMER
+    ]
+    if not values:
+        return None
+    mean = sum(values) / len(values)
+    value = f"{mean:.1f}/5 value of working with the KAM, {len(values)} answers"
+    return {"score": round(25 * (mean - 1)), "value": value}
+
+
 METRICS = {
     "attainment": _attainment,
     "health": _health,
     "engagement": _component("engagement", "engagement"),
+    "contacts": _contacts,
     "nps": _nps,
     "commercial": _component("commercial", "commercial"),
     "plan": _component("plan_vitality", "plan vitality"),
     "execution": _component("execution", "execution"),
     "conformance": _conformance,
+    "customer_view": _customer_view,
 }
+# customer results: a KAM who moved weak accounts up scores for the move, not only the level
+REWARDS_CHANGE = {"attainment", "health"}
+# a change of this many points over the period is worth full marks for improvement
+FULL_IMPROVEMENT = 20
+
+
+def improvement_score(change: int) -> int:
+    """0–100 for a change over the period: 50 is none, ±FULL_IMPROVEMENT the ends."""
+    return round(max(0.0, min(100.0, 50 + 50 * change / FULL_IMPROVEMENT)))
+
+
+def measure(name: str, facts: dict) -> dict | None:
+    """A metric at the period's end with its change since the start (or the handover): the
+    same accounts measured at both points. Metrics that reward change score the better of
+    the level and the mean of level and improvement, so a move up counts and a fall is
+    judged on the level alone (the red flags speak about falls)."""
+    metric = METRICS[name]
+    result = metric(facts)
+    if result is None:
+        return None
+    # the same accounts at the start; facts only known now (what customers said, the
+    # process followed) have no start of their own
+    first = metric({"verdicts": facts.get("start_verdicts", []), "feedback": []})
+    result["level"] = result["score"]
+    result["start"] = None if first is None else first["score"]
+    result["change"] = None if first is None else result["score"] - first["score"]
+    if name in REWARDS_CHANGE and result["change"] is not None:
+        blended = (result["level"] + improvement_score(result["change"])) / 2
+        result["score"] = max(result["level"], round(blended))
+    return result
+
+
+def effective_rating(criterion: dict) -> int | None:
+    """The reviewer's rating, or a leader's calibration of it."""
+    return criterion.get("calibrated_rating") or criterion.get("manager_rating")
 
 
 def rating_score(rating: int | None) -> int | None:
     return None if rating is None else (rating - 1) * 25
 
 
-def _weighted(parts: list[tuple[float | None, float]]) -> int | None:
+def weighted(parts: list[tuple[float | None, float]]) -> int | None:
     known = [(score, weight) for score, weight in parts if score is not None and weight]
     total = sum(weight for _, weight in known)
     return round(sum(score * weight for score, weight in known) / total) if total else None
-
-
-def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
-    """Per KAM (membership id): the accounts they own, their verdicts as of the period's
-    end, red flags, and customer feedback from the period's start until today (answers to
-    the surveys a reviewer sends count). A fixed number of queries for any number of KAMs
-    and accounts."""
-    owned = list(
-        KeyAccount.objects.for_tenant(tenant)
-        .active()
-        .filter(owner__in=kams)
-        .values_list("pk", "owner_id", "name")
-    )
-    names = {pk: name for pk, _, name in owned}
-    inputs = health.gather(tenant, list(names), today=cycle.period_end)
-    model = health.model_for(tenant)
-    out = {
-        kam.pk: {"accounts": [], "verdicts": [], "flags": [], "feedback": [], "conformance": []}
-        for kam in kams
-    }
-    followed = conformance.percents(
-        tenant, KeyAccount.objects.for_tenant(tenant).filter(pk__in=names), cycle.period_end
-    )
-    for pk, owner, name in owned:
-        item = inputs.get(pk)
-        if item is None:
-            continue
-        verdict = health.score(item, model, cycle.period_end)
-        facts = out[owner]
-        facts["verdicts"].append(verdict)
-        facts["conformance"].append(followed.get(pk))
-        facts["accounts"].append({"name": name, "score": verdict.score, "band": verdict.band})
-        for rule, found in alerts.findings(item, verdict, model, cycle.period_end).items():
-            if found.severity != alerts.LOW:
-                facts["flags"].append(
-                    {
-                        "account": name,
-                        "rule": rule,
-                        "severity": found.severity,
-                        "message": found.message,
-                    }
-                )
-    said = (
-        CustomerFeedback.objects.for_tenant(tenant)
-        .filter(
-            account_id__in=names,
-            date__range=(cycle.period_start, max(cycle.period_end, timezone.localdate())),
-        )
-        .order_by("-date", "-id")
-        .values(
-            "account_id",
-            "account__owner_id",
-            "date",
-            "nps",
-            "csat",
-            "comment",
-            "source",
-            "contact__name",
-        )
-    )
-    for row in said:
-        origin = CustomerFeedback.ORIGINS[row["source"]]
-        out[row["account__owner_id"]]["feedback"].append(
-            {
-                **row,
-                "account": names[row["account_id"]],
-                "date": row["date"].isoformat(),
-                "origin": origin,
-                "origin_label": Origin(origin).label,
-            }
-        )
-    for facts in out.values():
-        facts["accounts"].sort(key=lambda a: (a["score"] is None, a["score"] or 0))
-        facts["flags"].sort(key=lambda f: (f["severity"] != alerts.HIGH, f["account"]))
-    return out
 
 
 def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]) -> dict:
@@ -239,27 +314,51 @@ def build(sections: list[dict], facts: dict, ratings: dict[str, CriterionRating]
         for criterion in section["criteria"]:
             metric = None
             if criterion["kind"] in {"metric", "both"}:
-                metric = METRICS[criterion["metric"]](facts)
+                metric = measure(criterion["metric"], facts)
             rating = ratings.get(criterion["key"])
             criterion["metric_result"] = metric
             criterion["self_rating"] = rating.self_rating if rating else None
             criterion["manager_rating"] = rating.manager_rating if rating else None
             criterion["comment"] = rating.comment if rating else ""
+            criterion["calibrated_rating"] = rating.calibrated_rating if rating else None
+            criterion["calibration_reason"] = rating.calibration_reason if rating else ""
             parts = []
             if metric is not None:
                 parts.append(metric["score"])
             if criterion["kind"] in {"rating", "both"}:
-                parts.append(rating_score(criterion["manager_rating"]))
+                parts.append(rating_score(effective_rating(criterion)))
             mean = _mean(parts)
             criterion["score"] = None if mean is None else round(mean)
-        section["score"] = _weighted([(c["score"], c["weight"]) for c in section["criteria"]])
+        section["score"] = weighted([(c["score"], c["weight"]) for c in section["criteria"]])
+    shares(sections)
     return {
         "sections": sections,
-        "overall": _weighted([(s["score"], s["weight"]) for s in sections]),
+        "overall": weighted([(s["score"], s["weight"]) for s in sections]),
         "accounts": facts["accounts"],
         "red_flags": facts["flags"],
         "feedback": facts["feedback"],
     }
+
+
+def shares(sections: list[dict]) -> None:
+    """Each section's and criterion's weight as a percentage of its siblings' total."""
+    for parts in [sections, *(section["criteria"] for section in sections)]:
+        total = sum(p["weight"] for p in parts)
+        for part in parts:
+            part["share"] = round(100 * part["weight"] / total) if total else 0
+
+
+def compare(card: dict, previous: dict | None) -> None:
+    """Mark every section and criterion score with its change since the `previous` card."""
+    if previous is None:
+        return
+    before = {("section", s["key"]): s["score"] for s in previous["sections"]}
+    before |= {("criterion", c["key"]): c["score"] for c in criteria(previous["sections"])}
+    for kind, parts in (("section", card["sections"]), ("criterion", criteria(card["sections"]))):
+        for part in parts:
+            earlier = before.get((kind, part["key"]))
+            known = None not in (earlier, part["score"])
+            part["since_previous"] = part["score"] - earlier if known else None
 
 
 def for_review(review: PerformanceReview) -> dict:
@@ -268,7 +367,7 @@ def for_review(review: PerformanceReview) -> dict:
         return review.scorecard
     facts = evidence(review.tenant, [review.kam], review.cycle)[review.kam_id]
     ratings = {r.criterion: r for r in review.ratings.all()}
-    return build(template_for(review.tenant), facts, ratings)
+    return build(sections_for(review.cycle), facts, ratings)
 
 
 def chart(card: dict):

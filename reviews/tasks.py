@@ -2,7 +2,8 @@
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from kamapp.models import Tenant
@@ -10,15 +11,15 @@ from kamapp.outbox import REQUEUE_AFTER
 from kamapp.rls import tenant_context
 from kamapp.tasks import RETRY
 from reviews import notify, packet
-from reviews.models import PerformanceReview
+from reviews.models import PerformanceReview, ReviewPacket
 
 Status = PerformanceReview.Status
 
 
 @shared_task(**RETRY)
 def send_packet(tenant_id: int, review_id: int) -> bool:
-    """Render a finalised review's packet once and queue its mail: the review row is locked
-    and an existing packet ends it."""
+    """Render a finalised review's packet once per change (finalised, signed off) and queue
+    its mail: the review row is locked and a packet made since the change ends it."""
     with transaction.atomic(), tenant_context(tenant_id):
         review = (
             PerformanceReview.objects.select_for_update(of=("self",))
@@ -26,10 +27,15 @@ def send_packet(tenant_id: int, review_id: int) -> bool:
             .filter(tenant_id=tenant_id, pk=review_id, status=PerformanceReview.Status.FINALISED)
             .first()
         )
-        if review is None or review.packets.exists():
+        if review is None or review.packets.filter(created_at__gte=_changed(review)).exists():
             return False
         packet.send(review)
     return True
+
+
+def _changed(review: PerformanceReview):
+    """When the finalised review last changed what its packet shows (finalised, signed off)."""
+    return max(review.finalised_at, review.acknowledged_at or review.finalised_at)
 
 
 @shared_task
@@ -54,14 +60,26 @@ def remind_overdue_reviews() -> int:
 
 @shared_task
 def requeue_packets() -> int:
-    """Beat, every few minutes: render the packets whose Celery message was lost."""
+    """Beat, every few minutes: render the packets whose Celery message was lost (a review
+    finalised or signed off a while ago with no packet since)."""
     queued = 0
     stale = timezone.now() - REQUEUE_AFTER
     for tenant in Tenant.objects.all():
         with tenant_context(tenant.pk):
             ids = list(
                 PerformanceReview.objects.for_tenant(tenant)
-                .filter(status=Status.FINALISED, finalised_at__lt=stale, packets=None)
+                .filter(status=Status.FINALISED)
+                .annotate(
+                    changed=Greatest("finalised_at", Coalesce("acknowledged_at", "finalised_at"))
+                )
+                .filter(changed__lt=stale)
+                .exclude(
+                    Exists(
+                        ReviewPacket.objects.filter(
+                            review=OuterRef("pk"), created_at__gte=OuterRef("changed")
+                        )
+                    )
+                )
                 .values_list("pk", flat=True)
             )
         for review_id in ids:

@@ -7,12 +7,24 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import KeyAccount
+from kamapp.access import get_membership
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
-from reviews import scorecard, workflow
+from reviews import calibration, history, scorecard, workflow
 from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
-from reviews.forms import CycleForm, RatingsForm, ReviewerForm, ScorecardForm
+from reviews.forms import (
+    AcknowledgeForm,
+    CalibrationForm,
+    CustomerVoiceForm,
+    CycleForm,
+    RatingsForm,
+    ReopenForm,
+    ReviewerForm,
+    ScorecardEditor,
+    SupervisorNoteForm,
+)
 from reviews.models import PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
@@ -48,7 +60,12 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
         .order_by("-period_end", "-id")  # Meta.ordering does not survive the aggregate
         .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
     )
-    return render(request, "reviews/review_list.html", {"cycles": cycles, "form": form})
+    context = {
+        "cycles": cycles,
+        "form": form,
+        "may_calibrate": can(request.membership, "reviews.calibrate"),
+    }
+    return render(request, "reviews/review_list.html", context)
 
 
 @require_permission("reviews.open_cycle")
@@ -81,20 +98,43 @@ def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, da
 def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
     card = scorecard.for_review(review)
     criteria = scorecard.criteria(card["sections"])
+    previous = previous_review(request.membership, review)
+    scorecard.compare(card, previous.scorecard if previous else None)
     context = {
         "review": review,
         "card": card,
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
-        "packet": review.packets.defer("pdf").first(),
-        "previous": previous_review(request.membership, review),
+        "packets": review.packets.defer("pdf"),
+        "acknowledge_form": AcknowledgeForm()
+        if review.status == Status.FINALISED
+        and not review.acknowledged_at
+        and can(request.membership, "review.acknowledge", review)
+        else None,
+        "reopen_form": ReopenForm()
+        if review.status == Status.FINALISED
+        and not review.reopened_at
+        and can(request.membership, "review.reopen", review)
+        else None,
+        "previous": previous,
         "may_manage": can(request.membership, "review.manage", review),
+        **_voice_forms(request, review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
         else None,
         **_forms(request, review, criteria, data),
     }
     return render(request, "reviews/review_detail.html", context)
+
+
+def _voice_forms(request: TenantRequest, review: PerformanceReview) -> dict:
+    """The reviewer's forms for the customer's view of the KAM, while the review is open."""
+    if review.status == Status.FINALISED or not can(request.membership, "review.manage", review):
+        return {}
+    return {
+        "voice_form": CustomerVoiceForm(askable=workflow.askable(review)),
+        "note_form": SupervisorNoteForm(accounts=_accounts(review)),
+    }
 
 
 @require_permission("reviews.view")
@@ -109,7 +149,7 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     review is at and the requester may take."""
     review = get_review(request.membership, performancereview_pk)
     # the posted form needs the criteria only; the scorecard is computed once, by the step
-    criteria = scorecard.criteria(scorecard.template_for(review.tenant))
+    criteria = scorecard.criteria(scorecard.sections_for(review.cycle))
     forms = _forms(request, review, criteria, request.POST)
     name, form = next(((n, f) for n, f in forms.items() if f is not None), (None, None))
     if form is None:
@@ -150,12 +190,23 @@ def review_reassign(request: TenantRequest, slug: str, performancereview_pk: int
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
 
 
-@require_POST
-def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    review = get_review(request.membership, performancereview_pk)
+def _may_ask(request: TenantRequest, review: PerformanceReview) -> None:
     if review.status == Status.FINALISED or not can(request.membership, "review.manage", review):
         raise PermissionDenied
-    sent = workflow.request_customer_feedback(review, request.user)
+
+
+@require_POST
+def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    """Surveys about the KAM to the contacts the reviewer picked (or each account's main
+    contact when none were picked)."""
+    review = get_review(request.membership, performancereview_pk)
+    _may_ask(request, review)
+    form = CustomerVoiceForm(request.POST, askable=workflow.askable(review))
+    contacts = list(form.cleaned_data["contacts"]) if form.is_valid() else None
+    if contacts is None and request.POST.getlist("contacts"):
+        messages.error(request, "Those contacts cannot be asked now; pick from the list.")
+        return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+    sent = workflow.request_customer_feedback(review, request.user, contacts)
     messages.success(
         request,
         f"{sent} survey{'s' if sent != 1 else ''} sent to {review.kam.user.full_name}'s customers."
@@ -165,10 +216,29 @@ def review_feedback(request: TenantRequest, slug: str, performancereview_pk: int
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
 
 
+@require_POST
+def review_supervisor_note(
+    request: TenantRequest, slug: str, performancereview_pk: int
+) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    _may_ask(request, review)
+    form = SupervisorNoteForm(request.POST, accounts=_accounts(review))
+    if form.is_valid():
+        workflow.supervisor_note(review, request.user, **form.cleaned_data)
+        messages.success(request, "Your note from the call is in the review.")
+    else:
+        messages.error(request, "Choose the customer, their answer, and what they said.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+def _accounts(review: PerformanceReview):
+    return KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
+
+
 @require_permission("reviews.view")
 @require_GET
 def packet_download(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
-    packet = get_packet(request.membership, performancereview_pk)
+    packet = get_packet(request.membership, performancereview_pk, request.GET.get("packet"))
     response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
     return attach(response, filename(packet.review), inline=True)
 
@@ -176,9 +246,95 @@ def packet_download(request: TenantRequest, slug: str, performancereview_pk: int
 @require_permission("reviews.configure")
 @require_http_methods(["GET", "POST"])
 def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
-    form = ScorecardForm(request.POST or None, sections=scorecard.template_for(request.tenant))
-    if request.method == "POST" and form.is_valid():
-        scorecard.save_template(request.tenant, request.user, form.weighted())
-        messages.success(request, "Scorecard saved: reviews not yet finalised use it now.")
+    sections = scorecard.template_for(request.tenant)
+    editor = ScorecardEditor(request.POST or None, sections=sections)
+    if request.method == "POST" and editor.is_valid():
+        scorecard.save_template(request.tenant, request.user, editor.result)
+        messages.success(request, "Scorecard saved: cycles opened from now on use it.")
         return redirect("scorecard-settings", slug=slug)
-    return render(request, "reviews/scorecard_settings.html", {"form": form})
+    scorecard.shares(sections)
+    context = {"editor": editor, "sections": sections, "kinds": scorecard.KINDS}
+    return render(request, "reviews/scorecard_settings.html", context)
+
+
+@require_permission("reviews.view")
+@require_GET
+def kam_history(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
+    """A KAM's reviews across cycles, those the requester may see."""
+    kam = get_membership(request.tenant, membership_pk)
+    found = history.history(visible_reviews(request.membership).filter(kam=kam))
+    return render(request, "reviews/kam_history.html", {"kam": kam, "history": found})
+
+
+@require_permission("reviews.calibrate")
+@require_GET
+def cycle_calibration(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
+    cycle = get_cycle(request.membership, reviewcycle_pk)
+    context = {
+        "cycle": cycle,
+        "calibration": calibration.calibration(request.membership, cycle),
+        "may_adjust": can(request.membership, "review.calibrate"),
+        "criteria": scorecard.criteria(scorecard.sections_for(cycle)),
+    }
+    return render(request, "reviews/calibration.html", context)
+
+
+@require_permission("review.calibrate")
+@require_POST
+def review_calibrate(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    if not can(request.membership, "review.calibrate", review):
+        raise PermissionDenied
+    criteria = scorecard.criteria(scorecard.sections_for(review.cycle))
+    form = CalibrationForm(request.POST, criteria=criteria)
+    if review.status == Status.FINALISED:
+        messages.error(request, "A finalised review is no longer calibrated.")
+    elif not form.is_valid():
+        messages.error(request, "Choose a rated criterion, a rating and say why.")
+    else:
+        calibration.adjust(review, request.user, **form.cleaned_data)
+        messages.success(request, f"{review.kam.user.full_name}: rating calibrated.")
+    return redirect("cycle-calibration", slug=slug, reviewcycle_pk=review.cycle_id)
+
+
+@require_permission("review.acknowledge")
+@require_POST
+def review_acknowledge(
+    request: TenantRequest, slug: str, performancereview_pk: int
+) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    if not can(request.membership, "review.acknowledge", review):
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if review.status != Status.FINALISED:
+        messages.error(request, "There is nothing to sign off until the review is finalised.")
+    elif not form.is_valid():
+        messages.error(request, "Say whether you agree with the review.")
+    else:
+        try:
+            workflow.acknowledge(review, request.user, **form.cleaned_data)
+        except workflow.WrongStep:
+            messages.error(request, "You have signed this review off already.")
+        else:
+            messages.success(request, "Signed off: your answer is in the packet.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+review_acknowledge.review_right = "review.acknowledge"
+
+
+@require_permission("review.reopen")
+@require_POST
+def review_reopen(request: TenantRequest, slug: str, performancereview_pk: int) -> HttpResponse:
+    review = get_review(request.membership, performancereview_pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for reopening the review.")
+    else:
+        try:
+            workflow.reopen(review, request.user, form.cleaned_data["reason"])
+        except workflow.WrongStep:
+            messages.error(request, "Only a finalised review can be reopened, and only once.")
+        else:
+            messages.success(request, "Reopened: the reviewer has it back.")
+    return redirect("review-detail", slug=slug, performancereview_pk=review.pk)

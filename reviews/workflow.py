@@ -1,4 +1,5 @@
-"""The review workflow: open a cycle, self-assessment, manager review, finalise.
+"""The review workflow: open a cycle, self-assessment, manager review, finalise, sign-off
+(and, once, an admin's reopening).
 
 Self-assessment → manager review → finalised; each step is one function that checks the
 status it starts from (a conditional update, so a double submit moves nothing twice), saves
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import surveys
-from accounts.models import Contact, KeyAccount, SurveyRequest
+from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from kamapp.queueing import send_on_commit
@@ -35,6 +36,7 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         period_start=period_start,
         period_end=period_end,
         created_by=actor,
+        sections=scorecard.template_for(tenant),
         **dues,
     )
     kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
@@ -88,7 +90,8 @@ def reassign(review: PerformanceReview, actor, reviewer: Membership) -> None:
 
 
 def _move(review: PerformanceReview, start: str, **changes) -> None:
-    moved = PerformanceReview.objects.filter(pk=review.pk, status=start).update(**changes)
+    once = {"reopened_at": None} if "reopened_at" in changes else {}
+    moved = PerformanceReview.objects.filter(pk=review.pk, status=start, **once).update(**changes)
     if not moved:
         raise WrongStep
     for field, value in changes.items():
@@ -129,25 +132,81 @@ def finalise(review, actor, summary: str, ratings: dict) -> dict:
     return frozen
 
 
-def request_customer_feedback(review: PerformanceReview, actor) -> int:
-    """A survey to the main contact of each of the KAM's accounts (a decision maker, buyer or
-    champion first) that has an email and no survey open. Returns how many were sent."""
+@transaction.atomic
+def acknowledge(review: PerformanceReview, actor, agrees: bool, comment: str) -> None:
+    """The KAM signs off their finalised review, agreeing or not, once; the packet is made
+    again with the sign-off in it."""
+    moved = PerformanceReview.objects.filter(
+        pk=review.pk, status=Status.FINALISED, acknowledged_at=None
+    ).update(acknowledged_at=timezone.now(), agrees=agrees, acknowledgement=comment)
+    if not moved:
+        raise WrongStep
+    review.refresh_from_db(fields=["acknowledged_at", "agrees", "acknowledgement"])
+    record(review.tenant, actor, "review.acknowledge", review,
+           {"agrees": agrees, "comment": comment})  # fmt: skip
+    send_on_commit(send_packet, review.tenant_id, review.pk)
+
+
+@transaction.atomic
+def reopen(review: PerformanceReview, actor, reason: str) -> None:
+    """An admin reopens a finalised review, once, with a reason: back to the reviewer, the
+    packets so far kept and marked superseded, the new one mailed when it is finalised."""
+    now = timezone.now()
+    _move(review, Status.FINALISED, status=Status.MANAGER_REVIEW, scorecard=None, overall=None,
+          finalised_at=None, reopened_at=now, reopen_reason=reason, acknowledged_at=None,
+          agrees=None, acknowledgement="", notified_status="")  # fmt: skip
+    review.packets.filter(superseded_at=None).update(superseded_at=now)
+    record(review.tenant, actor, "review.reopen", review, {"reason": reason})
+    _notify(review)
+
+
+def request_customer_feedback(review: PerformanceReview, actor, contacts=None) -> int:
+    """A survey that also asks about the KAM to each of `contacts` (contacts of the KAM's
+    accounts the reviewer picked), or by default to the main contact of each account (a
+    decision maker, buyer or champion first) that has an email and no survey open. Returns
+    how many were sent."""
+    if contacts is None:
+        contacts = _main_contacts(review)
+    with transaction.atomic():
+        for contact in contacts:
+            surveys.request(contact.account, contact, actor, about_kam=review.kam)
+    return len(contacts)
+
+
+def askable(review: PerformanceReview):
+    """The contacts across the KAM's active accounts a survey can go to now."""
     accounts = KeyAccount.objects.for_tenant(review.tenant).active().filter(owner=review.kam)
-    contacts = (
+    return (
         surveys.askable(review.tenant, accounts)
-        .exclude(
-            account__in=SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
-        )
         .select_related("account__tenant")
-        .order_by("account_id", "name")
+        .order_by("account__name", "name")
     )
+
+
+def _main_contacts(review: PerformanceReview) -> list[Contact]:
+    open_ = SurveyRequest.objects.for_tenant(review.tenant).open().values("account_id")
     best: dict[int, Contact] = {}
     rank = {role: n for n, role in enumerate(Contact.KEY_ROLES)}
-    for contact in contacts:
+    for contact in askable(review).exclude(account__in=open_):
         current = best.get(contact.account_id)
         if current is None or rank.get(contact.buying_role, 9) < rank.get(current.buying_role, 9):
             best[contact.account_id] = contact
-    with transaction.atomic():
-        for contact in best.values():
-            surveys.request(contact.account, contact, actor)
-    return len(best)
+    return list(best.values())
+
+
+def supervisor_note(
+    review: PerformanceReview, actor, account: KeyAccount, kam_value: int, comment: str
+) -> CustomerFeedback:
+    """The reviewer's own call with a customer about the KAM, kept as the supervisor's note
+    (not the customer's own answer)."""
+    note = CustomerFeedback.objects.create(
+        tenant_id=review.tenant_id,
+        account=account,
+        kam=review.kam,
+        kam_value=kam_value,
+        comment=comment,
+        source=CustomerFeedback.Source.SUPERVISOR_CALL,
+        recorded_by=actor,
+    )
+    record(review.tenant, actor, "review.supervisor_note", note, {"kam_value": kam_value})
+    return note

@@ -146,3 +146,17 @@ class SurveyAnswerForm(SafeInputs, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What should we keep doing, or do differently?",
     )
+
+    def __init__(self, *args, about_kam=None, **kwargs):
+        """With `about_kam`, a third question asks what working with that KAM is worth."""
+        super().__init__(*args, **kwargs)
+        if about_kam is not None:
+            self.fields["kam_value"] = forms.TypedChoiceField(
+                choices=[(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                label="How much value do you get from working with "
+                f"{about_kam.user.full_name}, your key account manager?",
+            )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import importers, portfolio
+from accounts import handovers, importers, portfolio
 from accounts.access import account_access
 from accounts.forms.accounts import AccountFilterForm, KeyAccountForm
 from accounts.models import AccountPlan, AccountStatus
@@ -69,6 +69,8 @@ def _save(request: TenantRequest, form: KeyAccountForm, verb: str, before: dict 
         form.save_team()
         AccountPlan.objects.get_or_create(tenant=request.tenant, account=account)
         record_change(request.tenant, request.user, verb, account, before, AUDITED)
+        if before is not None:
+            handovers.record(account, before["owner_id"], request.user)
     return account
 
 
