@@ -10,7 +10,7 @@ import kamapp.rls
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_process_and_shared_plan"),
+        ("accounts", "0007_riskalert_inbox_index"),
         ("kamapp", "0003_outbound_mail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

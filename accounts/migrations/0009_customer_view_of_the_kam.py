@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0007_account_handover"),
+        ("accounts", "0008_account_handover"),
         ("kamapp", "0003_outbound_mail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
