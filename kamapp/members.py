@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from kamapp.audit import record, record_change
 from kamapp.inputs import search_text
 from kamapp.models import Membership, Role, Tenant, User
+from kamapp.rls import tenant_context
 
 EDITABLE = ["role", "manager_id", "title"]
 
@@ -25,7 +26,8 @@ ORGANISATIONS = "organisations"  # the session's cached count, dropped when it m
 def count_organisations(sender, request, user, **kwargs) -> None:
     """On sign-in: how many organisations the user belongs to, kept in the session (the
     layout offers "Switch organisation" only when there is another)."""
-    request.session[ORGANISATIONS] = of_user(user).count()
+    with tenant_context(None, user.pk):  # RLS shows a user their own memberships
+        request.session[ORGANISATIONS] = of_user(user).count()
 
 
 def organisation_count(request) -> int:
