@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
-from accounts import alerts, health
+from accounts import alerts, health, rollups
 from kamapp import db
 
 SNAPSHOT_COLUMNS = {
@@ -72,6 +72,7 @@ def recalculate(tenant, progress: Callable[[str, int, int], None] | None = None)
     write_snapshots(tenant, inputs, verdicts)
     report("alerts", len(inputs), len(inputs))
     alerts.evaluate(tenant, inputs, verdicts, model, today)
+    rollups.write(tenant, [today])
     return len(inputs)
 
 
