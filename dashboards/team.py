@@ -156,9 +156,9 @@ def small_multiples(history: list[tuple[str, Figures]]) -> list[dict]:
     labels = [label for label, _ in history]
     out = []
     for key, (title, value, unit) in MULTIPLES.items():
+        scale = 100 if unit == "%" else 1
         values = [value(figures) for _, figures in history]
-        if unit == "%":
-            values = [None if v is None else round(100 * v, 1) for v in values]
+        values = [None if v is None else round(scale * float(v), 1) for v in values]
         out.append(
             {
                 "key": key,
