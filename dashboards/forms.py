@@ -7,7 +7,10 @@ from kamapp.inputs import SafeInputs
 
 class DashboardFilterForm(SafeInputs, forms.Form):
     period = forms.ChoiceField(
-        required=False, choices=list(indicators.PERIODS.items()), label="Compared with"
+        required=False,
+        choices=list(indicators.PERIODS.items()),
+        initial=indicators.DEFAULT_PERIOD,
+        label="Compared with",
     )
     tier = forms.ChoiceField(required=False, choices=[("", "Every tier"), *Tier.choices])
     sort = forms.CharField(required=False, max_length=20)
