@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts import health, metrics, recalculation, rescoring
+from accounts import health, metrics, recalculation, rescoring, rollups
 from accounts.models import (
     KPI,
     AccountPlan,
@@ -216,7 +216,8 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
 
 def health_history(tenant: Tenant, weeks: int = 12) -> None:
     """A snapshot a week for the last `weeks` weeks, each scored from the demo rows as they
-    stood that day, so trend lines and "was … on …" have a past to show. Once per tenant."""
+    stood that day, so trend lines and "was … on …" have a past to show, and the dashboards'
+    rollup rebuilt from them. Once per tenant."""
     if HealthSnapshot.objects.for_tenant(tenant).exists():
         return
     model = health.model_for(tenant)
@@ -227,6 +228,7 @@ def health_history(tenant: Tenant, weeks: int = 12) -> None:
         inputs = health.gather(tenant, today=day)
         verdicts = {pk: health.score(item, model, day) for pk, item in inputs.items()}
         recalculation.write_snapshots(tenant, inputs, verdicts, at=at)
+    rollups.backfill(tenant)
 
 
 def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:

@@ -772,3 +772,47 @@ class GoalResponse(AccountChild):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class KamDay(TenantModel):
+    """One KAM's portfolio on one day, per tier: the health run's numbers summed, so the team
+    and leadership dashboards read a row per KAM instead of every account
+    (`accounts.rollups` writes them). Sums and counts, never means, so tiers and teams add up."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    day = models.DateField()
+    accounts = models.PositiveIntegerField(default=0)
+    contract_value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    scored = models.PositiveIntegerField(default=0)  # accounts with a health score
+    health_sum = models.PositiveIntegerField(default=0)
+    healthy = models.PositiveIntegerField(default=0)
+    watch = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    high_alerts = models.PositiveIntegerField(default=0)  # live high-severity alerts
+    meaningful_90 = models.PositiveIntegerField(default=0)  # meaningful contacts, last 90 days
+    plans_on_cadence = models.PositiveIntegerField(default=0)
+    actions_done = models.PositiveIntegerField(default=0)
+    actions_on_time = models.PositiveIntegerField(default=0)
+    kpi_accounts = models.PositiveIntegerField(default=0)  # accounts with measured KPIs
+    kpi_attainment = models.FloatField(default=0)  # summed over those accounts (0–1 each)
+    key_roles = models.PositiveIntegerField(default=0)  # key roles engaged, summed
+    nps_count = models.PositiveIntegerField(default=0)  # accounts with a customer's own NPS
+    nps_sum = models.IntegerField(default=0)
+    revenue = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    revenue_before = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    margin = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    margin_before = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    # contract value renewing in the next 180 days, by health band
+    renewing_healthy = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_watch = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_at_risk = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_unscored = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership", "tier", "day"], name="kam_day_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"])]

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
-from accounts import alerts, health
+from accounts import alerts, health, rollups
 from accounts.models import KeyAccount
 from kamapp import db
 
@@ -93,6 +93,8 @@ def recalculate(
         alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
         done += len(inputs)
     report("alerts", done, done)
+    if account_ids is None:  # one account's rescoring leaves the day's rollup to the hour
+        rollups.write(tenant, [today])
     return done
 
 

@@ -26,6 +26,7 @@ tenant_patterns = [
     path("", include("accounts.urls")),
     path("", include("rpm.urls")),
     path("", include("reviews.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 urlpatterns = [

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kamapp import invitations, members
+from kamapp import homes, invitations, members
 from kamapp.access import get_membership, get_pending_invitation, pending_invitations
 from kamapp.forms import (
     AcceptInvitationForm,
@@ -40,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send the user to their tenant, or let them choose when they have several."""
     memberships = list(members.of_user(request.user))
     if len(memberships) == 1:
-        return redirect("dashboard", slug=memberships[0].tenant.slug)
+        return redirect(homes.home_for(memberships[0].role), slug=memberships[0].tenant.slug)
     return render(request, "kamapp/tenant_switch.html", {"memberships": memberships})
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "rpm",
     "reviews",
+    "dashboards",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import resolve
 
 from accounts.models import KeyAccount
+from dashboards.access import people
 from kamapp.models import Membership, Role, User
 from kamapp.policy import can
 from reviews.access import visible_reviews
@@ -106,6 +107,8 @@ def _visible(member: Membership, obj) -> bool:
         return KeyAccount.objects.visible_to(member).filter(pk=account.pk).exists()
     if isinstance(obj, PerformanceReview):
         return visible_reviews(member).filter(pk=obj.pk).exists()
+    if isinstance(obj, Membership):  # a colleague's page: only inside the member's tree
+        return people(member).filter(pk=obj.pk).exists()
     return True  # members, invitations, cycles: the tenant's, behind the view's role rule
 
 
