@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from dashboards import access, team
 from dashboards import leadership as leadership_board
+from dashboards import team
 from dashboards.forms import DashboardFilterForm
+from kamapp.access import get_person
 from kamapp.http import TenantRequest, htmx_partial
 from kamapp.policy import require_permission
 
@@ -39,7 +40,7 @@ def team_dashboard(request: TenantRequest, slug: str) -> HttpResponse:
 @require_GET
 def kam_page(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
     """One KAM over the last quarters: their accounts, open alerts and reviews."""
-    person = access.get_person(request.membership, membership_pk)
+    person = get_person(request.membership, membership_pk)
     context = team.kam_page(person, timezone.localdate())
     context["page"] = Paginator(context.pop("accounts"), 25).get_page(request.GET.get("page"))
     team.decorate(context["page"].object_list)

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kamapp import members
 from kamapp.models import Invitation, Membership, Tenant
 
 
@@ -48,3 +50,11 @@ def pending_invitations(tenant: Tenant) -> QuerySet[Invitation]:
 def get_pending_invitation(tenant: Tenant, pk: int) -> Invitation:
     """An invitation not yet accepted or revoked (a used one is gone: 404)."""
     return get_object_or_404(pending_invitations(tenant), pk=pk)
+
+
+def get_person(viewer: Membership, pk: int) -> Membership:
+    """A member whose page the viewer may open, or 404 (another tenant's or outside the tree)."""
+    person = members.people(viewer).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person

@@ -104,3 +104,12 @@ def set_active(membership: Membership, active: bool, actor: User) -> None:
 
 def paginate(request, queryset: QuerySet, per_page: int = 25) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def people(viewer: Membership):
+    """The members whose numbers `viewer` may see, themselves included."""
+    members = Membership.objects.for_tenant(viewer.tenant).select_related("user")
+    if viewer.role in {Role.ADMIN, Role.LEADER}:
+        return members
+    below = team(viewer).values_list("pk", flat=True) if viewer.role == Role.SUPERVISOR else []
+    return members.filter(pk__in=[viewer.pk, *below])

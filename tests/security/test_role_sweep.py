@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import resolve
 
 from accounts.models import KeyAccount
-from dashboards.access import people
+from kamapp.members import people
 from kamapp.models import Membership, Role, User
 from kamapp.policy import can
 from reviews.access import visible_reviews
