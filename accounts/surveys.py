@@ -26,8 +26,9 @@ def askable(tenant, accounts) -> QuerySet[Contact]:
     )
 
 
-def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
-    """Create the request and queue its mail, sent once the transaction commits."""
+def request(account: KeyAccount, contact: Contact, actor, qbr=None) -> SurveyRequest:
+    """Create the request and queue its mail, sent once the transaction commits. With `qbr`,
+    the survey also asks how useful that QBR was."""
     survey = SurveyRequest.objects.create(
         tenant_id=account.tenant_id,
         account=account,
@@ -35,8 +36,10 @@ def request(account: KeyAccount, contact: Contact, actor) -> SurveyRequest:
         email=contact.email,
         requested_by=actor,
         sent_at=timezone.now(),
+        qbr=qbr,
     )
-    record(account.tenant, actor, "survey.request", survey, {"email": contact.email})
+    changes = {"email": contact.email, **({"qbr": qbr.pk} if qbr else {})}
+    record(account.tenant, actor, "survey.request", survey, changes)
     notify.survey(survey)
     return survey
 
@@ -67,13 +70,16 @@ def resolve(token: str) -> SurveyRequest | None:
         settings.SURVEY_MAX_AGE,
         SurveyRequest.objects.filter(revoked_at=None)
         .exclude(sent_at=None)
-        .select_related("account__tenant", "contact"),
+        .select_related("account__tenant", "contact", "qbr"),
     )
 
 
-def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> bool:
-    """Record the customer's answer once; False when the survey was already answered (a
-    double submit, or two tabs) and nothing was written."""
+def answer(
+    survey: SurveyRequest, nps: int, csat: int | None, comment: str, qbr_rating: int | None = None
+) -> bool:
+    """Record the customer's answer once (with their rating of the QBR the survey asks
+    about); False when the survey was already answered (a double submit, or two tabs) and
+    nothing was written."""
     with transaction.atomic(), tenant_context(survey.tenant_id):
         now = timezone.now()
         claimed = SurveyRequest.objects.filter(
@@ -90,6 +96,8 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             csat=csat,
             comment=comment,
             source=CustomerFeedback.Source.SURVEY,
+            qbr_id=survey.qbr_id,
+            qbr_rating=qbr_rating if survey.qbr_id else None,
         )
         SurveyRequest.objects.filter(pk=survey.pk).update(feedback=feedback)
         record(
@@ -97,6 +105,6 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             None,
             "survey.answer",
             feedback,
-            {"nps": nps, "csat": csat, "email": survey.email},
+            {"nps": nps, "csat": csat, "qbr_rating": qbr_rating, "email": survey.email},
         )
     return True

@@ -146,3 +146,18 @@ class SurveyAnswerForm(SafeInputs, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What should we keep doing, or do differently?",
     )
+    qbr_rating = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a rating from 1 to 5."},
+    )
+
+    def __init__(self, *args, qbr=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if qbr is None:
+            del self.fields["qbr_rating"]
+        else:
+            self.fields[
+                "qbr_rating"
+            ].label = f"How useful was our business review on {qbr.date:%-d %B %Y}?"

@@ -60,7 +60,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     context = {"survey": found, "tenant": found.account.tenant}
     if found.answered_at:
         return render(request, "accounts/survey_thanks.html", context)
-    form = SurveyAnswerForm(request.POST if request.method == "POST" else None)
+    form = SurveyAnswerForm(request.POST if request.method == "POST" else None, qbr=found.qbr)
     if request.method == "POST" and form.is_valid():
         surveys.answer(found, **form.cleaned_data)
         return redirect("survey", token=token)
