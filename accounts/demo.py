@@ -264,9 +264,9 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     _plan(tenant, account, owner, rng, today, stale, add)
     _objectives(tenant, account, contacts, rng, today, stalled=upsold_stalling, add=add)
     _actions(tenant, account, owner, rng, today, add, slipping)
-    if index == 0:  # first, so the account's first interaction is a QBR
-        _qbrs(tenant, account, [owner, teammate], contacts, today)
     _interactions(tenant, account, owner, contacts, rng, today, add, quiet)
+    if index == 0:
+        _qbrs(tenant, account, [owner, teammate], contacts, today)
     _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
     if split:
         _split_feedback(tenant, account, owner, contacts, today, add)
@@ -348,7 +348,11 @@ QBR_PROMISES = {
 
 def _qbrs(tenant, account, ours, contacts, today) -> None:
     """Two QBRs: the earlier one's commitments kept, kept late, open and dropped, and rated
-    by the customer through the survey link; the latest one reviews them."""
+    by the customer through the survey link; the latest one reviews them. The account's
+    other interactions become meetings, so these two are its QBRs."""
+    Interaction.objects.filter(account=account, kind=Interaction.Kind.QBR).update(
+        kind=Interaction.Kind.MEETING
+    )
     theirs = contacts[:2]
     for days_ago, promises in QBR_PROMISES.items():
         day = today - datetime.timedelta(days=days_ago)

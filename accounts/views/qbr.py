@@ -21,6 +21,23 @@ def _get_qbr(account: KeyAccount, pk: int) -> Interaction:
     return get_child_or_404(Interaction, account, pk, kind=Interaction.Kind.QBR)
 
 
+def _qbr_to_change(
+    request: TenantRequest, keyaccount_pk: int, pk: int
+) -> tuple[KeyAccount, Interaction]:
+    """The account, which the member must be allowed to edit, and its QBR."""
+    account = account_access(request.membership, keyaccount_pk, edit=True).obj
+    return account, _get_qbr(account, pk)
+
+
+def _to_qbr(request: TenantRequest, meeting: Interaction) -> HttpResponse:
+    return redirect(
+        "qbr-detail",
+        slug=request.tenant.slug,
+        keyaccount_pk=meeting.account_id,
+        interaction_pk=meeting.pk,
+    )
+
+
 def _review(account: KeyAccount, before: Interaction | None = None) -> dict:
     """The QBR before `before` (or the latest), with its commitments' kept state."""
     last = qbr.previous(account, before)
@@ -45,9 +62,7 @@ def qbr_new(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         meeting = save_audited(request, form, "qbr.create")
         messages.success(request, "QBR logged. Note the commitments made in it below.")
-        return redirect(
-            "qbr-detail", slug=slug, keyaccount_pk=account.pk, interaction_pk=meeting.pk
-        )
+        return _to_qbr(request, meeting)
     return _form_page(request, account, form)
 
 
@@ -55,16 +70,13 @@ def qbr_new(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRespon
 def qbr_edit(
     request: TenantRequest, slug: str, keyaccount_pk: int, interaction_pk: int
 ) -> HttpResponse:
-    account = account_access(request.membership, keyaccount_pk, edit=True).obj
-    meeting = _get_qbr(account, interaction_pk)
+    account, meeting = _qbr_to_change(request, keyaccount_pk, interaction_pk)
     before = snapshot(meeting)
     form = QBRForm(request.POST or None, instance=meeting, account=account)
     if request.method == "POST" and form.is_valid():
         save_audited(request, form, "qbr.update", before)
         messages.success(request, "QBR saved.")
-        return redirect(
-            "qbr-detail", slug=slug, keyaccount_pk=account.pk, interaction_pk=meeting.pk
-        )
+        return _to_qbr(request, meeting)
     return _form_page(request, account, form, meeting)
 
 
@@ -101,26 +113,24 @@ def qbr_detail(
 def qbr_commitment(
     request: TenantRequest, slug: str, keyaccount_pk: int, interaction_pk: int
 ) -> HttpResponse:
-    account = account_access(request.membership, keyaccount_pk, edit=True).obj
-    meeting = _get_qbr(account, interaction_pk)
+    account, meeting = _qbr_to_change(request, keyaccount_pk, interaction_pk)
     form = CommitmentForm(request.POST, qbr=meeting)
     if not form.is_valid():
         return _detail_page(request, account, True, meeting, commitment_form=form)
     commitment, _ = qbr.commit(meeting, request.user, **form.cleaned_data)
     messages.success(request, f"Commitment added to the actions: “{commitment.action.title}”.")
-    return redirect("qbr-detail", slug=slug, keyaccount_pk=account.pk, interaction_pk=meeting.pk)
+    return _to_qbr(request, meeting)
 
 
 @require_POST
 def qbr_rating_request(
     request: TenantRequest, slug: str, keyaccount_pk: int, interaction_pk: int
 ) -> HttpResponse:
-    account = account_access(request.membership, keyaccount_pk, edit=True).obj
-    meeting = _get_qbr(account, interaction_pk)
+    account, meeting = _qbr_to_change(request, keyaccount_pk, interaction_pk)
     form = QBRRatingForm(request.POST, qbr=meeting)
     if not form.is_valid():
         return _detail_page(request, account, True, meeting, rating_form=form)
     contact = form.cleaned_data["contact"]
     qbr.ask_rating(meeting, contact, request.user)
     messages.success(request, f"Rating survey on its way to {contact.name} ({contact.email}).")
-    return redirect("qbr-detail", slug=slug, keyaccount_pk=account.pk, interaction_pk=meeting.pk)
+    return _to_qbr(request, meeting)
