@@ -338,10 +338,22 @@ class Interaction(AccountChild):
     )
     logged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A QBR's own: what it covers and who of ours was there (`accounts.qbr`).
+    agenda = models.TextField(blank=True)
+    team_attendees = models.ManyToManyField(
+        Membership, through="InteractionAttendee", related_name="+", blank=True
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["tenant", "account", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+
+    @property
+    def is_qbr(self) -> bool:
+        return self.kind == self.Kind.QBR
 
 
 class InteractionContact(TenantModel):
@@ -352,6 +364,20 @@ class InteractionContact(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "interaction", "contact"], name="interaction_contact_unique"
+            ),
+        ]
+
+
+class InteractionAttendee(TenantModel):
+    """One of our people at an interaction (the customer's people are InteractionContact)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "interaction", "membership"], name="interaction_attendee_unique"
             ),
         ]
 
@@ -422,6 +448,16 @@ class CustomerFeedback(AccountChild):
     kam_value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    # A survey sent after a QBR also asks how useful the meeting was (`accounts.qbr`).
+    qbr = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"
+    )
+    qbr_rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name="How useful the QBR was (1–5)",
+    )
 
     # Only a survey answer is the customer's own voice; the rest is someone's account of it.
     ORIGINS = {
@@ -484,6 +520,14 @@ class SurveyRequest(SignedLink, AccountChild):
     revoked_at = models.DateTimeField(null=True, blank=True)
     feedback = models.OneToOneField(
         CustomerFeedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    qbr = models.ForeignKey(
+        Interaction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rating_requests",
+        help_text="The QBR the customer is asked to rate, besides the usual questions.",
     )
 
     class Meta:
@@ -816,3 +860,30 @@ class KamDay(TenantModel):
             ),
         ]
         indexes = [models.Index(fields=["tenant", "day"])]
+
+
+class Commitment(AccountChild):
+    """A promise made at a QBR, by us or by the customer. It is followed up as an Action on
+    the account (owner, due date, status), which says whether it was kept."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", "Ours"
+        CUSTOMER = "customer", "The customer's"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="commitments")
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="commitments"
+    )
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="commitment")
+    side = models.CharField(max_length=10, choices=Side.choices, default=Side.OURS)
+    # who promised it on the customer's side
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Commitment #{self.pk} at {self.interaction}"

@@ -66,7 +66,12 @@ def survey(survey: SurveyRequest, reminder: bool = False) -> None:
         f"survey:{survey.pk}:{'reminder' if reminder else 'request'}",
         [survey.email],
         ("Reminder: " if reminder else "")
-        + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
+        + (
+            f"How useful was our business review for {survey.account.name}?"
+            f" Three questions from {tenant.name}"
+            if survey.qbr_id
+            else f"How are we doing for {survey.account.name}? Two questions from {tenant.name}"
+        ),
         render_to_string("accounts/email/survey.txt", context),
     )
 

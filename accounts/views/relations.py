@@ -3,9 +3,10 @@
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import financials
+from accounts import financials, qbr
 from accounts.access import account_access, get_child_or_404
 from accounts.forms.relations import (
     ContactForm,
@@ -46,12 +47,8 @@ def stakeholder_context(account: KeyAccount) -> dict:
 
 
 def interaction_context(account: KeyAccount) -> dict:
-    interactions = (
-        Interaction.objects.filter(account=account)
-        .select_related("logged_by")
-        .prefetch_related("contacts")
-    )
-    return {"interactions": interactions}
+    interactions = Interaction.objects.filter(account=account)
+    return {"interactions": qbr.with_details(interactions, timezone.localdate())}
 
 
 # The customer's voice and what the team logged for them, kept apart (see Origin).
@@ -62,7 +59,9 @@ NPS_SERIES = [
 
 
 def feedback_context(account: KeyAccount) -> dict:
-    entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
+    entries = list(
+        CustomerFeedback.objects.filter(account=account).select_related("contact", "qbr")
+    )
     # the customer's own answer first, as health reads it
     by_voice = sorted(entries, key=lambda e: e.origin != Origin.CUSTOMER)
     latest_nps = next((e for e in by_voice if e.nps is not None), None)

@@ -38,8 +38,9 @@ PERSONAS = [Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.KAM, OUTSIDER]
 ROUTES = tenant_routes()
 ALLOWED = "allowed"
 
-# A row a route acts on must be in a state it acts on: a survey is withdrawn while unanswered.
-SAMPLE_STATE = {"surveyrequest": {"answered_at": None}}
+# A row a route acts on must be in a state it acts on: a survey is withdrawn while unanswered,
+# the QBR routes take a QBR.
+SAMPLE_STATE = {"surveyrequest": {"answered_at": None}, "interaction": {"kind": "qbr"}}
 
 
 @pytest.fixture(scope="module")
