@@ -586,6 +586,9 @@ class HealthSnapshot(AccountChild):
     # The best score of each of the last 30 days up to this one, this day first (None: no
     # score that day): the next run reads one row per account to know the 30-day best.
     daily_best = ArrayField(models.PositiveSmallIntegerField(null=True), default=list)
+    # How far the account follows Our KAM Process that day, % (None: no item applies), kept
+    # here so the per-KAM rollup sums it like the rest
+    process_conformance = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = HealthSnapshotQuerySet.as_manager()
 
@@ -841,6 +844,8 @@ class KamDay(TenantModel):
     kpi_accounts = models.PositiveIntegerField(default=0)  # accounts with measured KPIs
     kpi_attainment = models.FloatField(default=0)  # summed over those accounts (0–1 each)
     key_roles = models.PositiveIntegerField(default=0)  # key roles engaged, summed
+    process_count = models.PositiveIntegerField(default=0)  # accounts the process applies to
+    process_sum = models.PositiveIntegerField(default=0)  # their conformance %, summed
     nps_count = models.PositiveIntegerField(default=0)  # accounts with a customer's own NPS
     nps_sum = models.IntegerField(default=0)
     revenue = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))

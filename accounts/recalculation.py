@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import alerts, health, rollups
 from accounts.models import KeyAccount
+from accounts.process import conformance
 from kamapp import db
 
 SNAPSHOT_COLUMNS = {
@@ -20,11 +21,16 @@ SNAPSHOT_COLUMNS = {
     "band": "text",
     "components": "json",
     "daily_best": "smallint[]",
+    "process_conformance": "smallint",
 }
 
 
 def write_snapshots(
-    tenant, inputs: dict[int, health.Inputs], verdicts: dict[int, health.Health], at=None
+    tenant,
+    inputs: dict[int, health.Inputs],
+    verdicts: dict[int, health.Health],
+    at=None,
+    process: dict[int, int] | None = None,
 ) -> None:
     """One INSERT for all snapshots (see `kamapp.db.insert_json`)."""
     rows = [
@@ -34,6 +40,7 @@ def write_snapshots(
             "band": v.band,
             "components": v.components,
             "daily_best": health.daily_best(inputs[pk], v),
+            "process_conformance": (process or {}).get(pk),
         }
         for pk, v in verdicts.items()
     ]
@@ -89,7 +96,8 @@ def recalculate(
         inputs = health.gather(tenant, account_ids=batch, today=today)
         report("scoring", done, total)
         verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-        write_snapshots(tenant, inputs, verdicts)
+        process = conformance.percents(tenant, active.filter(pk__in=batch), today)
+        write_snapshots(tenant, inputs, verdicts, process=process)
         alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
         done += len(inputs)
     report("alerts", done, done)

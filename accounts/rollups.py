@@ -30,6 +30,8 @@ COUNTS = [
     "kpi_accounts",
     "kpi_attainment",
     "key_roles",
+    "process_count",
+    "process_sum",
     "nps_count",
     "nps_sum",
     "revenue",
@@ -51,7 +53,8 @@ WITH days AS (
 ),
 snap AS (
     SELECT DISTINCT ON (s.account_id, days.day)
-        days.day, s.account_id, s.score, s.band, s.components::jsonb AS c
+        days.day, s.account_id, s.score, s.band, s.process_conformance,
+        s.components::jsonb AS c
     FROM days
     JOIN accounts_healthsnapshot s
       ON s.tenant_id = %(tenant)s
@@ -91,6 +94,7 @@ alerts AS (
 ),
 facts AS (
     SELECT snap.day, a.owner_id, a.tier, a.contract_value, snap.score, snap.band,
+        snap.process_conformance AS process,
         (snap.c #>> '{plan_vitality,facts,days}')::int AS plan_days,
         (snap.c #>> '{plan_vitality,facts,cadence}')::int AS plan_cadence,
         coalesce((snap.c #>> '{engagement,facts,meaningful_90}')::int, 0) AS meaningful_90,
@@ -121,6 +125,7 @@ SELECT %(tenant)s, owner_id, tier, day,
     sum(done), sum(on_time),
     count(attainment), coalesce(sum(attainment), 0),
     sum(roles),
+    count(process), coalesce(sum(process), 0),
     count(nps), coalesce(sum(nps), 0),
     coalesce(sum(revenue), 0), coalesce(sum(revenue_before), 0),
     coalesce(sum(margin), 0), coalesce(sum(margin_before), 0),

@@ -76,6 +76,11 @@ class Figures:
         return _ratio(self.key_roles, 3 * self.accounts) if self.accounts else None
 
     @property
+    def process(self) -> float | None:
+        """Mean share of Our KAM Process followed, over the accounts it applies to."""
+        return _ratio(self.process_sum, 100 * self.process_count)
+
+    @property
     def nps(self) -> float | None:
         return _ratio(self.nps_sum, self.nps_count)
 
