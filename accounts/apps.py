@@ -5,10 +5,11 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions
+        from accounts import permissions, sentences
         from accounts.process import definition
 
         permissions.register()
+        sentences.register()
         definition.connect()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:

@@ -319,6 +319,9 @@ class Interaction(AccountChild):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["tenant", "account", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%-d %b %Y}"
+
 
 class InteractionContact(TenantModel):
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
@@ -365,6 +368,9 @@ class FinancialPeriod(AccountChild):
                 fields=["tenant", "account", "kind", "period_start"], name="financial_period_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} starting {self.period_start:%-d %b %Y}"
 
 
 class CustomerFeedback(AccountChild):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kamapp import invitations, members
+from kamapp import history, invitations, members
 from kamapp.access import get_membership, get_pending_invitation, pending_invitations
 from kamapp.forms import (
     AcceptInvitationForm,
@@ -105,9 +105,10 @@ def invitation_revoke(request: TenantRequest, slug: str, invitation_pk: int) -> 
 @require_permission("audit.view")
 @require_GET
 def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
-    events = AuditEvent.objects.for_tenant(request.tenant).select_related("actor")
-    page = members.paginate(request, events, per_page=50)
-    return render(request, "kamapp/audit_log.html", {"page": page})
+    events = AuditEvent.objects.for_tenant(request.tenant)
+    return render(
+        request, "kamapp/audit_log.html", history.listing(request, events, request.tenant)
+    )
 
 
 @never_cache

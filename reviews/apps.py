@@ -6,9 +6,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access
+        from reviews import access, sentences
 
         access.register()
+        sentences.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

@@ -129,4 +129,7 @@ def test_audit_log_shows_events(client, org_a):
     )
     client.force_login(org_a.admin.user)
     response = client.get(reverse("audit-log", kwargs={"slug": org_a.tenant.slug}))
-    assert "membership.update" in response.text
+    assert "Admin of Acme Components changed the role, manager or title of Kam of Acme" in (
+        response.text
+    )
+    assert "Key account manager → Leader" in response.text
