@@ -5,11 +5,12 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions, sentences
+        from accounts import permissions, search, sentences
         from accounts.process import definition
 
         permissions.register()
         sentences.register()
+        search.register()
         definition.connect()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:

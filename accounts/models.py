@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -63,7 +65,10 @@ class KeyAccount(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="keyaccount_unique_name"),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "owner"])]
+        indexes = [
+            models.Index(fields=["tenant", "status", "owner"]),
+            GinIndex(SearchVector("name", config="simple"), name="keyaccount_name_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -172,6 +177,7 @@ class Contact(AccountChild):
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(SearchVector("name", config="simple"), name="contact_name_search")]
 
     def __str__(self) -> str:
         return self.name
@@ -206,6 +212,7 @@ class Objective(AccountChild):
 
     class Meta:
         ordering = ["target_date", "title"]
+        indexes = [GinIndex(SearchVector("title", config="simple"), name="objective_title_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -574,7 +581,10 @@ class RiskAlert(AccountChild):
                 name="one_live_alert_per_account_rule",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "severity"])]
+        indexes = [
+            models.Index(fields=["tenant", "status", "severity"]),
+            GinIndex(SearchVector("message", config="simple"), name="riskalert_message_search"),
+        ]
 
     def __str__(self) -> str:
         return self.message

@@ -23,6 +23,7 @@ tenant_patterns = [
         name="invitation-revoke",
     ),
     path("settings/audit/", views.audit_log, name="audit-log"),
+    path("search/", views.search_page, name="search"),
     path("", include("accounts.urls")),
     path("", include("rpm.urls")),
     path("", include("reviews.urls")),

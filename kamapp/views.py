@@ -6,10 +6,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kamapp import history, invitations, members
+from kamapp import history, invitations, members, search
 from kamapp.access import get_membership, get_pending_invitation, pending_invitations
 from kamapp.forms import (
     AcceptInvitationForm,
@@ -18,7 +19,7 @@ from kamapp.forms import (
     PasswordResetRequestForm,
     SignInForm,
 )
-from kamapp.http import TenantRequest
+from kamapp.http import TenantRequest, htmx_partial
 from kamapp.models import AuditEvent, User
 from kamapp.policy import require_permission
 
@@ -109,6 +110,20 @@ def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
     return render(
         request, "kamapp/audit_log.html", history.listing(request, events, request.tenant)
     )
+
+
+@require_GET
+def search_page(request: TenantRequest, slug: str) -> HttpResponse:
+    """Results as one types (the fragment, to HTMX) or the full page without JavaScript."""
+    text = search.cleaned(request.GET.get("q", ""))
+    if htmx_partial(request):
+        found = search.search(request.membership, text)
+        response = render(request, "kamapp/search.html#results", {"found": found, "q": text})
+    else:
+        found = search.search(request.membership, text, search.PER_KIND_PAGE)
+        response = render(request, "kamapp/search.html", {"found": found, "q": text})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @never_cache

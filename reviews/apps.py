@@ -6,10 +6,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access, sentences
+        from reviews import access, search, sentences
 
         access.register()
         sentences.register()
+        search.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo
