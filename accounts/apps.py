@@ -5,9 +5,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions, search, sentences
+        from accounts import notify, permissions, search, sentences
         from accounts.process import definition
 
+        notify.register()
         permissions.register()
         sentences.register()
         search.register()

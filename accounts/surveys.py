@@ -99,4 +99,5 @@ def answer(survey: SurveyRequest, nps: int, csat: int | None, comment: str) -> b
             feedback,
             {"nps": nps, "csat": csat, "email": survey.email},
         )
+        notify.survey_answered(survey, feedback)
     return True

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from kamapp.models import Invitation, Membership, Tenant
+from kamapp import notifications
+from kamapp.models import Invitation, Membership, Notification, Tenant
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,8 @@ def pending_invitations(tenant: Tenant) -> QuerySet[Invitation]:
 def get_pending_invitation(tenant: Tenant, pk: int) -> Invitation:
     """An invitation not yet accepted or revoked (a used one is gone: 404)."""
     return get_object_or_404(pending_invitations(tenant), pk=pk)
+
+
+def get_notification(membership: Membership, pk: int) -> Notification:
+    """One of the member's own notifications (anyone else's: 404)."""
+    return get_object_or_404(notifications.for_member(membership), pk=pk)

@@ -6,9 +6,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access, search, sentences
+        from reviews import access, notify, search, sentences
 
         access.register()
+        notify.register()
         sentences.register()
         search.register()
 

@@ -133,9 +133,9 @@ def test_names_resolve_with_a_fixed_number_of_queries(client, org_a, django_asse
                 "logged_by": [None, org_a.kam.user.pk]})  # fmt: skip
     client.force_login(org_a.admin.user)
     # session, user, tenant, membership (+3 RLS settings); the filter's people; count and page
-    # of events; one query per kind of object named (contacts); the layout's tenant, alert and
-    # review badges (+1 RLS reset)
-    with django_assert_max_num_queries(16):
+    # of events; one query per kind of object named (contacts); the layout's tenant, alert,
+    # review and notification badges (+1 RLS reset)
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("audit-log", args=[org_a.tenant.slug])).text
     assert "logged a call with Contact 29" in page and page.count("logged a call") == 30
 

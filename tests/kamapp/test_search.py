@@ -103,11 +103,11 @@ def test_a_fixed_number_of_queries_whatever_the_data(
     client.force_login(org_a.kam.user)
     search.trigram_available()  # asked once per process
     # session, user, tenant, savepoint, membership (+3 RLS settings), the membership's tenant;
-    # accounts, contacts, objectives, alerts, reviews: one query each; the layout's alert and
-    # review badges; RLS reset, release
-    with django_assert_max_num_queries(17):
+    # accounts, contacts, objectives, alerts, reviews: one query each; the layout's alert,
+    # review and notification badges; RLS reset, release
+    with django_assert_max_num_queries(18):
         _find(client, org_a, "initech")
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         _find(client, org_a, "initech", htmx=True)
 
 

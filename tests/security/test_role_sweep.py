@@ -22,7 +22,7 @@ from django.db import transaction
 from django.urls import resolve
 
 from accounts.models import KeyAccount
-from kamapp.models import Membership, Role, User
+from kamapp.models import Membership, Notification, Role, User
 from kamapp.policy import can
 from reviews.access import visible_reviews
 from reviews.models import PerformanceReview, ReviewPacket
@@ -105,6 +105,8 @@ def _visible(member: Membership, obj) -> bool:
         return KeyAccount.objects.visible_to(member).filter(pk=account.pk).exists()
     if isinstance(obj, PerformanceReview):
         return visible_reviews(member).filter(pk=obj.pk).exists()
+    if isinstance(obj, Notification):
+        return obj.recipient_id == member.pk  # one's own only
     return True  # members, invitations, cycles: the tenant's, behind the view's role rule
 
 
