@@ -1,7 +1,11 @@
 """What search finds in the accounts app: accounts, their stakeholders, the customer's goals
 and risk alerts, on the accounts the member sees (`KeyAccount.objects.visible_to`)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchQuery
+from django.db import models
 from django.urls import reverse
 
 from accounts.models import Contact, KeyAccount, Objective, RiskAlert
@@ -9,46 +13,59 @@ from kamapp import search
 from kamapp.models import Membership
 
 
-def _url(name: str, slug: str, account_pk: int) -> str:
-    return reverse(name, kwargs={"slug": slug, "keyaccount_pk": account_pk})
+@dataclass(frozen=True)
+class _Rows:
+    """A kind of account row search finds: where its title and other text are, which tab
+    shows it, and what is said under its title."""
+
+    kind: str
+    model: type[models.Model]
+    title: str
+    others: list[str]
+    tab: str
+    detail: Callable[[models.Model], str]
+    account_id: str = "account_id"  # the attribute the tab's URL takes
+
+
+ROWS = [
+    _Rows(
+        "Accounts", KeyAccount, "name", ["industry"], "account-overview", lambda a: a.industry,
+        account_id="pk",
+    ),
+    _Rows(
+        "Contacts", Contact, "name", ["title", "email"], "account-stakeholders",
+        lambda c: " · ".join(filter(None, [c.title, c.account.name])),
+    ),
+    _Rows(
+        "Objectives", Objective, "title", ["description"], "account-objectives",
+        lambda o: o.account.name,
+    ),
+    _Rows(
+        "Alerts", RiskAlert, "message", ["action"], "account-health",
+        lambda a: f"{a.account.name} · {a.get_severity_display()} · {a.get_status_display()}",
+    ),
+]  # fmt: skip
 
 
 def find(membership: Membership, text: str, query: SearchQuery, limit: int) -> list[search.Hit]:
     """One query per kind: the accounts the member sees are a subquery of each."""
     slug = membership.tenant.slug
     accounts = KeyAccount.objects.visible_to(membership)
-    visible = accounts.values("pk")
-    hits = [
-        search.Hit("Accounts", a.name, a.industry, _url("account-overview", slug, a.pk))
-        for a in search.ranked(accounts, "name", ["industry"], text, query, limit)
-    ]
-    contacts = Contact.objects.filter(account__in=visible).select_related("account")
-    hits += [
-        search.Hit(
-            "Contacts",
-            c.name,
-            " · ".join(filter(None, [c.title, c.account.name])),
-            _url("account-stakeholders", slug, c.account_id),
-        )
-        for c in search.ranked(contacts, "name", ["title", "email"], text, query, limit)
-    ]
-    goals = Objective.objects.filter(account__in=visible).select_related("account")
-    hits += [
-        search.Hit(
-            "Objectives", o.title, o.account.name, _url("account-objectives", slug, o.account_id)
-        )
-        for o in search.ranked(goals, "title", ["description"], text, query, limit)
-    ]
-    alerts = RiskAlert.objects.filter(account__in=visible).select_related("account")
-    hits += [
-        search.Hit(
-            "Alerts",
-            a.message,
-            f"{a.account.name} · {a.get_severity_display()} · {a.get_status_display()}",
-            _url("account-health", slug, a.account_id),
-        )
-        for a in search.ranked(alerts, "message", ["action"], text, query, limit)
-    ]
+    hits = []
+    for spec in ROWS:
+        rows = accounts
+        if spec.model is not KeyAccount:
+            rows = spec.model.objects.filter(account__in=accounts.values("pk"))
+            rows = rows.select_related("account")
+        hits += [
+            search.Hit(
+                spec.kind,
+                getattr(row, spec.title),
+                spec.detail(row),
+                reverse(spec.tab, args=[slug, getattr(row, spec.account_id)]),
+            )
+            for row in search.ranked(rows, spec.title, spec.others, text, query, limit)
+        ]
     return hits
 
 

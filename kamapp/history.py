@@ -141,7 +141,8 @@ def _shown(field: models.Field | None, value, names: dict[type, dict[int, str]])
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):  # a settings blob: its top-level values, not the nesting
-        return ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, dict | list))
+        shown = {k: "—" if v is None else v for k, v in value.items()}
+        return ", ".join(f"{k}: {v}" for k, v in shown.items() if not isinstance(v, dict | list))
     return str(value)
 
 
