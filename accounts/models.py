@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -68,7 +70,10 @@ class KeyAccount(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="keyaccount_unique_name"),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "owner"])]
+        indexes = [
+            models.Index(fields=["tenant", "status", "owner"]),
+            GinIndex(SearchVector("name", config="simple"), name="keyaccount_name_search"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -196,6 +201,7 @@ class Contact(AccountChild):
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(SearchVector("name", config="simple"), name="contact_name_search")]
 
     def __str__(self) -> str:
         return self.name
@@ -230,6 +236,7 @@ class Objective(AccountChild):
 
     class Meta:
         ordering = ["target_date", "title"]
+        indexes = [GinIndex(SearchVector("title", config="simple"), name="objective_title_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -349,7 +356,7 @@ class Interaction(AccountChild):
         indexes = [models.Index(fields=["tenant", "account", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.date:%d %b %Y}"
+        return f"{self.get_kind_display()} on {self.date:%-d %b %Y}"
 
     @property
     def is_qbr(self) -> bool:
@@ -415,6 +422,9 @@ class FinancialPeriod(AccountChild):
                 fields=["tenant", "account", "kind", "period_start"], name="financial_period_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} starting {self.period_start:%-d %b %Y}"
 
 
 class CustomerFeedback(AccountChild):
@@ -663,6 +673,7 @@ class RiskAlert(AccountChild):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="riskalert_inbox",
             ),
+            GinIndex(SearchVector("message", config="simple"), name="riskalert_message_search"),
         ]
 
     def __str__(self) -> str:

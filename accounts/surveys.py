@@ -124,4 +124,5 @@ def answer(
                 "email": survey.email,
             },
         )
+        notify.survey_answered(survey, feedback)
     return True

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kamapp import members
-from kamapp.models import Invitation, Membership, Tenant
+from kamapp import members, notifications
+from kamapp.models import Invitation, Membership, Notification, Tenant
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,8 @@ def get_person(viewer: Membership, pk: int) -> Membership:
     if person is None:
         raise Http404
     return person
+
+
+def get_notification(membership: Membership, pk: int) -> Notification:
+    """One of the member's own notifications (anyone else's: 404)."""
+    return get_object_or_404(notifications.for_member(membership), pk=pk)

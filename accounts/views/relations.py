@@ -27,8 +27,8 @@ from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
 from kamapp.charts import SWATCHES, Series, line_chart
+from kamapp.history import listing as history_listing
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.members import paginate
 from kamapp.models import AuditEvent
 
 
@@ -132,12 +132,8 @@ def interaction_delete(
 def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     access = account_access(request.membership, keyaccount_pk)
     account = access.obj
-    events = (
-        AuditEvent.objects.for_tenant(request.tenant)
-        .filter(
-            Q(object_type="accounts.keyaccount", object_id=str(account.pk))
-            | Q(changes__account=account.pk)
-        )
-        .select_related("actor")
+    events = AuditEvent.objects.for_tenant(request.tenant).filter(
+        Q(object_type="accounts.keyaccount", object_id=str(account.pk))
+        | Q(changes__account=account.pk)
     )
-    return render_tab(request, access, "history", {"page": paginate(request, events, 50)})
+    return render_tab(request, access, "history", history_listing(request, events, request.tenant))

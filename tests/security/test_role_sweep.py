@@ -24,7 +24,7 @@ from django.urls import resolve
 
 from accounts.models import KeyAccount
 from kamapp.members import people
-from kamapp.models import Membership, Role, User
+from kamapp.models import Membership, Notification, Role, User
 from kamapp.policy import can
 from reviews.access import visible_reviews
 from reviews.models import PerformanceReview, ReviewPacket
@@ -110,6 +110,8 @@ def _visible(member: Membership, obj) -> bool:
         return visible_reviews(member).filter(pk=obj.pk).exists()
     if isinstance(obj, Membership):  # a colleague's page: only inside the member's tree
         return people(member).filter(pk=obj.pk).exists()
+    if isinstance(obj, Notification):
+        return obj.recipient_id == member.pk  # one's own only
     return True  # members, invitations, cycles: the tenant's, behind the view's role rule
 
 
