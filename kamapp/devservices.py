@@ -15,6 +15,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -223,8 +224,9 @@ def down() -> None:
     stop_redis()
 
 
+WEB_PORT = int(os.environ.get("PORT", "8000"))
 PROCESSES = {
-    "web": [sys.executable, "manage.py", "runserver", "127.0.0.1:8000"],
+    "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}"],
     "worker": [
         sys.executable,
         "-m",
@@ -252,15 +254,28 @@ PROCESSES = {
 }
 
 
+def _wait_for_port(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+
+
 def run() -> int:
     """Services up, migrate, demo data if empty, then web, Celery worker and beat in the
     foreground; Ctrl-C stops them all and the embedded services this run started."""
     started = up()
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True)
-    subprocess.run([*manage, "seed_demo", "--if-empty"], check=True)
+    logins = subprocess.run(
+        [*manage, "seed_demo", "--if-empty"], check=True, capture_output=True, text=True
+    ).stdout
     children = {name: subprocess.Popen(args) for name, args in PROCESSES.items()}
-    print("\nkamapp is running at http://127.0.0.1:8000/  (Ctrl-C stops everything)\n", flush=True)
+    _wait_for_port(WEB_PORT)  # the logins come after the servers' start-up noise
+    print(f"\n{logins}\nkamapp is running at http://127.0.0.1:{WEB_PORT}/  (Ctrl-C stops "
+          "everything)\n", flush=True)  # fmt: skip
     code = 0
     try:
         while all(child.poll() is None for child in children.values()):

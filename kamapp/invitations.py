@@ -3,22 +3,39 @@
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from kamapp import notify
 from kamapp.audit import record
-from kamapp.models import Invitation, Membership, Tenant, User
+from kamapp.models import Invitation, Membership, Role, Tenant, User
 from kamapp.rls import tenant_context
 
 
 def invite(form, tenant: Tenant, actor: User) -> Invitation:
-    invitation = form.save(commit=False)
+    return send(form.save(commit=False), tenant, actor)
+
+
+def send(invitation: Invitation, tenant: Tenant, actor: User | None) -> Invitation:
+    """Save the invitation and queue its mail, sent when this transaction commits."""
     invitation.tenant = tenant
     invitation.invited_by = actor
-    invitation.sent_at = timezone.now()  # queued with the row: sent when this commits
+    invitation.sent_at = timezone.now()
     invitation.save()
     record(tenant, actor, "invitation.create", invitation, {"role": invitation.role})
     notify.invitation(invitation)
     return invitation
+
+
+def start_organisation(name: str, admin_email: str) -> Invitation:
+    """A new organisation and the invitation of its first admin (`create_organisation`)."""
+    slug = slugify(name)[:50]
+    if not slug or Tenant.objects.filter(slug=slug).exists():
+        raise ValueError(f"An organisation with the address “{slug}” exists already.")
+    with transaction.atomic():
+        tenant = Tenant.objects.create(name=name, slug=slug)
+        with tenant_context(tenant.pk):
+            invitation = Invitation(email=admin_email.strip().lower(), role=Role.ADMIN)
+            return send(invitation, tenant, None)
 
 
 def resolve(token: str) -> Invitation | None:

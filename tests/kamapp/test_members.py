@@ -1,7 +1,9 @@
+import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from kamapp.models import AuditEvent, Invitation, Membership
+from kamapp.models import AuditEvent, Invitation, Membership, Tenant
 
 
 def members_url(org) -> str:
@@ -134,3 +136,18 @@ def test_audit_log_shows_events(client, org_a):
         response.text
     )
     assert "Key account manager → Leader" in response.text
+
+
+def test_create_organisation_invites_its_first_admin(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_organisation", "Acme  Industrial", admin="Boss@Acme.test")
+    tenant = Tenant.objects.get(slug="acme-industrial")
+    invitation = Invitation.objects.get(tenant=tenant)
+    assert tenant.name == "Acme Industrial"
+    assert (invitation.email, invitation.role) == ("boss@acme.test", "admin")
+    (message,) = mail.outbox
+    assert message.to == ["boss@acme.test"] and "/invite/" in message.body
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("create_organisation", "Acme Industrial", admin="x@acme.test")
+    with pytest.raises(CommandError, match="not an email"):
+        call_command("create_organisation", "Other", admin="nobody")
