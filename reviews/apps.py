@@ -6,9 +6,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access
+        from kamapp import homes
+        from reviews import access, week
 
         access.register()
+        homes.register_waiting(week.steps)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

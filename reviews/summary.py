@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Q, Sum
 
 from accounts.models import FinancialPeriod
+from reviews.access import previous_in
 from reviews.evidence import previous_period
 from reviews.models import PerformanceReview
 
@@ -79,20 +80,6 @@ class Summary:
         return ", ".join(parts)
 
 
-def _previous(review: PerformanceReview) -> PerformanceReview | None:
-    return (
-        PerformanceReview.objects.for_tenant(review.tenant_id)
-        .filter(
-            kam=review.kam_id,
-            status=PerformanceReview.Status.FINALISED,
-            cycle__period_end__lt=review.cycle.period_start,
-        )
-        .select_related("cycle")
-        .order_by("-cycle__period_end")
-        .first()
-    )
-
-
 def _team(review: PerformanceReview) -> dict:
     """The mean overall of the scored reviews in the cycle of KAMs with the same manager (the
     whole cycle for a KAM without one), this review included."""
@@ -129,7 +116,7 @@ def money(tenant, accounts: list[int], start: datetime.date, end: datetime.date)
 
 def summarise(review: PerformanceReview, card: dict) -> Summary:
     cycle = review.cycle
-    previous = _previous(review)
+    previous = previous_in(PerformanceReview.objects.for_tenant(review.tenant_id), review)
     overall = card.get("overall")
     change = None
     if previous is not None and None not in (previous.overall, overall):
