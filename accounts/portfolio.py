@@ -21,7 +21,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import metrics
-from accounts.models import AccountStatus, Action, HealthSnapshot, Interaction, KeyAccount
+from accounts.models import (
+    AccountStatus,
+    Action,
+    HealthSnapshot,
+    Interaction,
+    KeyAccount,
+    RiskAlert,
+)
 from accounts.process import conformance
 from kamapp.models import Membership
 
@@ -107,9 +114,33 @@ def decorate(account: KeyAccount, today: datetime.date) -> KeyAccount:
 PAGE_SIZE = 25
 
 
+def with_alerts(accounts: QuerySet[KeyAccount]) -> QuerySet[KeyAccount]:
+    """Add the counts of live alerts: high ones, the others, and all (subqueries, one query)."""
+
+    def live(high: bool) -> Coalesce:
+        found = (
+            RiskAlert.objects.filter(
+                tenant=OuterRef("tenant"), account=OuterRef("pk"), status__in=RiskAlert.LIVE
+            )
+            .filter(
+                Q(severity=RiskAlert.Severity.HIGH)
+                if high
+                else ~Q(severity=RiskAlert.Severity.HIGH)
+            )
+            .values("account")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return Coalesce(Subquery(found, output_field=IntegerField()), Value(0))
+
+    return accounts.annotate(high_alerts=live(True), other_alerts=live(False)).annotate(
+        live_alerts=F("high_alerts") + F("other_alerts")
+    )
+
+
 def _urgency(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[KeyAccount]:
-    """Most urgent first: at-risk health, then watch; then the more of overdue actions, a
-    stale plan and a renewal within 90 days; then the nearest renewal."""
+    """Most urgent first: at-risk health, then watch; then the more of a live high alert,
+    overdue actions, a stale plan and a renewal within 90 days; then the nearest renewal."""
     soon = today + datetime.timedelta(days=90)
 
     def flag(condition: Q) -> Case:
@@ -121,7 +152,8 @@ def _urgency(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[K
             When(health_band="watch", then=Value(1)),
             default=Value(2),
         ),
-        flags=flag(Q(overdue_actions__gt=0))
+        flags=flag(Q(high_alerts__gt=0))
+        + flag(Q(overdue_actions__gt=0))
         + flag(Q(plan__next_review_due=None) | Q(plan__next_review_due__lt=today))
         + flag(Q(renewal_date__lte=soon)),
     ).order_by("band_rank", "-flags", F("renewal_date").asc(nulls_last=True), "name", "pk")
@@ -158,7 +190,8 @@ def portfolio(membership: Membership, page_number: str | None = None) -> dict:
     numbers over all of them."""
     today = timezone.localdate()
     numbers = stats(membership, today)
-    ordered = _urgency(annotated(KeyAccount.objects.visible_to(membership).active(), today), today)
+    visible = KeyAccount.objects.visible_to(membership).active()
+    ordered = _urgency(with_alerts(annotated(visible, today)), today)
     # the count is already known: the paginator need not ask again
     paginator = Paginator(ordered, PAGE_SIZE)
     paginator.count = numbers["accounts"]

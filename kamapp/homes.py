@@ -2,7 +2,11 @@
 dashboard for supervisors, the leadership dashboard for leaders); the rest land on the
 tenant home, `dashboard`."""
 
-from kamapp.models import Role
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kamapp.models import Membership, Role
 
 DEFAULT = "dashboard"
 HOMES: dict[str, str] = {}
@@ -14,3 +18,23 @@ def register(role: Role, url_name: str) -> None:
 
 def home_for(role: str) -> str:
     return HOMES.get(role, DEFAULT)
+
+
+# what waits for a member, for the "my week" panel of their home: apps above accounts (the
+# reviews) register a provider, one query each, returning `Waiting` items
+@dataclass(frozen=True)
+class Waiting:
+    label: str
+    url: str
+    due: datetime.date | None = None
+
+
+WAITING: list[Callable[[Membership, datetime.date], list[Waiting]]] = []
+
+
+def register_waiting(provider: Callable[[Membership, datetime.date], list[Waiting]]) -> None:
+    WAITING.append(provider)
+
+
+def waiting(membership: Membership, today: datetime.date) -> list[Waiting]:
+    return [item for provider in WAITING for item in provider(membership, today)]

@@ -23,6 +23,19 @@ def visible_reviews(membership: Membership) -> QuerySet[PerformanceReview]:
     return reviews.filter(mine)
 
 
+def waiting_for(membership: Membership) -> Q:
+    """The reviews waiting for the member's step: their own self-assessment, and the reviews
+    they are to finalise (leaders and admins: also those without a reviewer)."""
+    Status = PerformanceReview.Status
+    mine = Q(kam=membership, status=Status.SELF_ASSESSMENT)
+    if membership.role != Role.KAM:
+        to_review = Q(reviewer=membership)
+        if membership.role in ALL_REVIEWS:
+            to_review |= Q(reviewer=None)
+        mine |= to_review & Q(status=Status.MANAGER_REVIEW) & ~Q(kam=membership)
+    return mine
+
+
 def get_review(membership: Membership, pk: int) -> PerformanceReview:
     review = (
         visible_reviews(membership)
@@ -55,9 +68,13 @@ def get_packet(membership: Membership, review_pk: int, packet_pk: str | None = N
 
 def previous_review(membership: Membership, review: PerformanceReview):
     """The KAM's last finalised review before this one's period, if the member may see it."""
+    return previous_in(visible_reviews(membership), review)
+
+
+def previous_in(reviews: QuerySet[PerformanceReview], review: PerformanceReview):
+    """The KAM's last finalised review among `reviews` before this one's period."""
     return (
-        visible_reviews(membership)
-        .filter(
+        reviews.filter(
             kam=review.kam_id,
             status=PerformanceReview.Status.FINALISED,
             cycle__period_end__lt=review.cycle.period_start,

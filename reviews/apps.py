@@ -6,12 +6,14 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access, notify, search, sentences
+        from kamapp import homes
+        from reviews import access, notify, search, sentences, week
 
         access.register()
         notify.register()
         sentences.register()
         search.register()
+        homes.register_waiting(week.steps)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

@@ -12,25 +12,32 @@ from kamapp.downloads import safe_filename
 from reviews.models import PerformanceReview, ReviewPacket
 from reviews.notify import leadership
 from reviews.scorecard import chart
+from reviews.summary import Summary, summarise
 
 
-def render_pdf(review: PerformanceReview) -> tuple[bytes, int]:
-    """The packet's bytes and page count."""
+def render_pdf(review: PerformanceReview, summary: Summary) -> tuple[bytes, int]:
+    """The packet's bytes and page count: page one is the `summary`, then the scorecard and
+    the evidence. A tagged PDF (PDF/UA-1), so screen readers get its headings and tables."""
     from weasyprint import CSS, HTML  # heavy: loaded when a packet is made, not at start-up
 
     card = review.scorecard
-    html = render_to_string(
-        "reviews/packet.html",
-        {"review": review, "card": card, "chart": chart(card), "now": timezone.now()},
-    )
+    context = {
+        "review": review,
+        "card": card,
+        "summary": summary,
+        "chart": chart(card),
+        "now": timezone.now(),
+    }
+    html = render_to_string("reviews/packet.html", context)
     stylesheet = CSS(filename=finders.find("css/packet.css"))
     document = HTML(string=html, base_url=settings.SITE_URL).render(stylesheets=[stylesheet])
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
 
 
 def send(review: PerformanceReview) -> ReviewPacket:
     """Render the packet and queue its mail with it (`kamapp.outbox`: sent once)."""
-    pdf, pages = render_pdf(review)
+    summary = summarise(review, review.scorecard)
+    pdf, pages = render_pdf(review, summary)
     packet = ReviewPacket.objects.create(
         tenant_id=review.tenant_id,
         review=review,
@@ -48,8 +55,10 @@ def send(review: PerformanceReview) -> ReviewPacket:
         review.tenant_id,
         f"packet:{review.pk}:{packet.pk}",
         packet.recipients,
-        f"Review packet: {name}, {review.cycle.name} (overall {review.overall}){edition(review)}",
-        render_to_string("reviews/email/packet.txt", {"review": review, "packet": packet}),
+        f"Review packet: {name}, {review.cycle.name}: {summary.outcome}{edition(review)}",
+        render_to_string(
+            "reviews/email/packet.txt", {"review": review, "packet": packet, "summary": summary}
+        ),
         attachment=(filename(review), pdf, "application/pdf"),
     )
     return packet

@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 
 register = template.Library()
@@ -18,3 +20,20 @@ def trend_class(value) -> str:
     if not value:
         return "faint"
     return "text-success" if value > 0 else "text-danger"
+
+
+@register.filter
+def day(value) -> str:
+    """An ISO date (as a frozen scorecard keeps it) for people: "30 Sep 2026"."""
+    if not value:
+        return ""
+    when = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+    return f"{when.day} {when:%b %Y}"
+
+
+@register.filter
+def percent_change(value) -> str:
+    """A signed share, "+12%" or "−3%" ("" when unknown)."""
+    if value is None:
+        return ""
+    return change(round(100 * value)) + "%"
