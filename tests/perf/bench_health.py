@@ -72,11 +72,12 @@ SELECT %(tenant)s, acc.id, 'Contact ' || c, '', '', '', '',
 FROM acc, generate_series(1, 8) c;
 INSERT INTO accounts_objective (tenant_id, account_id, title, description, status, created_at)
 SELECT %(tenant)s, acc.id, 'Goal ' || o, '', 'active', now() FROM acc, generate_series(1, 2) o;
-INSERT INTO accounts_kpi (tenant_id, objective_id, name, unit, baseline, target, direction)
-SELECT %(tenant)s, o.id, 'KPI ' || k, '', 40, 20, 'down'
+INSERT INTO accounts_kpi (tenant_id, objective_id, name, unit, baseline, target, direction,
+  cadence_days)
+SELECT %(tenant)s, o.id, 'KPI ' || k, '', 40, 20, 'down', 90
 FROM accounts_objective o JOIN acc ON acc.id = o.account_id, generate_series(1, 2) k;
-INSERT INTO accounts_kpimeasurement (tenant_id, kpi_id, date, value, note)
-SELECT %(tenant)s, k.id, current_date - m * 30, 40 - (12 - m) * (k.id %% 3), ''
+INSERT INTO accounts_kpimeasurement (tenant_id, kpi_id, date, value, note, source)
+SELECT %(tenant)s, k.id, current_date - m * 30, 40 - (12 - m) * (k.id %% 3), '', 'kam'
 FROM accounts_kpi k JOIN accounts_objective o ON o.id = k.objective_id
   JOIN acc ON acc.id = o.account_id, generate_series(0, 11) m;
 INSERT INTO accounts_interaction (tenant_id, account_id, date, kind, summary, meaningful,
@@ -89,10 +90,10 @@ SELECT %(tenant)s, i.id, (SELECT c.id FROM accounts_contact c
   WHERE c.account_id = i.account_id ORDER BY c.id OFFSET (i.id %% 8) LIMIT 1)
 FROM accounts_interaction i JOIN acc ON acc.id = i.account_id;
 INSERT INTO accounts_action (tenant_id, account_id, title, due_date, status, planned_budget,
-  actual_cost, done_date, created_at)
+  actual_cost, done_date, created_at, shared)
 SELECT %(tenant)s, acc.id, 'Action ' || a, current_date + (a - 4) * 20,
   (ARRAY['done','done','done','in_progress','planned','planned'])[a], 1000, 900 + a * 40,
-  CASE WHEN a <= 3 THEN current_date + (a - 4) * 20 END, now()
+  CASE WHEN a <= 3 THEN current_date + (a - 4) * 20 END, now(), false
 FROM acc, generate_series(1, 6) a;
 INSERT INTO accounts_financialperiod (tenant_id, account_id, kind, period_start, revenue,
   cost, discounts, absorbed_costs, renewal_amount, upsell_amount, cross_sell_amount)
