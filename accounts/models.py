@@ -10,7 +10,6 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.querysets import (
-    HealthSnapshotQuerySet,
     KeyAccountQuerySet,
     RiskAlertQuerySet,
     SurveyRequestQuerySet,
@@ -60,6 +59,13 @@ class KeyAccount(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The latest health snapshot's verdict, written with it by the health run (one statement,
+    # `recalculation.write_snapshots`): lists read and sort these instead of a subquery.
+    health_score = models.PositiveSmallIntegerField(null=True, editable=False)
+    health_band = models.CharField(max_length=10, blank=True, default="", editable=False)
+    # 0 at risk, 1 watch, 2 otherwise: the portfolio's first sort key, indexed
+    health_urgency = models.PositiveSmallIntegerField(default=2, editable=False)
+    scored_at = models.DateTimeField(null=True, editable=False)
 
     objects = KeyAccountQuerySet.as_manager()
 
@@ -68,7 +74,14 @@ class KeyAccount(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="keyaccount_unique_name"),
         ]
-        indexes = [models.Index(fields=["tenant", "status", "owner"])]
+        indexes = [
+            models.Index(fields=["tenant", "status", "owner"]),
+            models.Index(
+                fields=["tenant", "health_urgency", "renewal_date"],
+                condition=~models.Q(status="archived"),
+                name="keyaccount_urgency",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -542,8 +555,6 @@ class HealthSnapshot(AccountChild):
     # The best score of each of the last 30 days up to this one, this day first (None: no
     # score that day): the next run reads one row per account to know the 30-day best.
     daily_best = ArrayField(models.PositiveSmallIntegerField(null=True), default=list)
-
-    objects = HealthSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-computed_at", "-id"]

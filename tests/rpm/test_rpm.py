@@ -194,8 +194,8 @@ def test_diagnostics_and_the_alert_hooks(org_a):
     from accounts.models import KeyAccount
 
     found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY)
-    assert [row["name"] for row in found["down"]] == ["Slipping"]
-    assert "Never placed" in [row["name"] for row in found["due"]]
+    assert [row["name"] for row in found["down"].rows] == ["Slipping"]
+    assert "Never placed" in [row["name"] for row in found["due"].rows]
     with tenant_context(org_a.tenant.pk):
         recalculation.recalculate(org_a.tenant)
     assert down.alerts.filter(rule="stage_regressed").exists()
