@@ -62,9 +62,12 @@ class KeyAccount(TenantModel):
     # The latest health snapshot's verdict, written with it by the health run (one statement,
     # `recalculation.write_snapshots`): lists read and sort these instead of a subquery.
     health_score = models.PositiveSmallIntegerField(null=True, editable=False)
-    health_band = models.CharField(max_length=10, blank=True, default="", editable=False)
+    # database defaults too: accounts inserted with raw SQL (the benches) start unscored
+    health_band = models.CharField(
+        max_length=10, blank=True, default="", db_default="", editable=False
+    )
     # 0 at risk, 1 watch, 2 otherwise: the portfolio's first sort key, indexed
-    health_urgency = models.PositiveSmallIntegerField(default=2, editable=False)
+    health_urgency = models.PositiveSmallIntegerField(default=2, db_default=2, editable=False)
     scored_at = models.DateTimeField(null=True, editable=False)
 
     objects = KeyAccountQuerySet.as_manager()

@@ -26,7 +26,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="keyaccount",
             name="health_band",
-            field=models.CharField(blank=True, default="", editable=False, max_length=10),
+            field=models.CharField(
+                blank=True, db_default="", default="", editable=False, max_length=10
+            ),
         ),
         migrations.AddField(
             model_name="keyaccount",
@@ -36,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="keyaccount",
             name="health_urgency",
-            field=models.PositiveSmallIntegerField(default=2, editable=False),
+            field=models.PositiveSmallIntegerField(db_default=2, default=2, editable=False),
         ),
         migrations.AddField(
             model_name="keyaccount",
