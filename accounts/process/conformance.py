@@ -116,15 +116,14 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     ):
         facts[row["account_id"]].goals = row["n"]
         facts[row["account_id"]].goals_with_kpis = row["with_kpis"]
-    # the accounts' recent meetings first, then who was in them: filtering the contact links
-    # by account made Postgres walk every link of the tenant
-    met = Interaction.objects.for_tenant(tenant).filter(
-        account_id__in=ids,
-        date__range=(today - datetime.timedelta(days=BUYERS_WITHIN_DAYS), today),
-    )
     for pk, role in (
         InteractionContact.objects.for_tenant(tenant)
-        .filter(interaction__in=met.values("pk"), contact__buying_role__in=BUYERS)
+        .filter(
+            interaction__account_id__in=ids,
+            interaction__date__gte=today - datetime.timedelta(days=BUYERS_WITHIN_DAYS),
+            interaction__date__lte=today,
+            contact__buying_role__in=BUYERS,
+        )
         .values_list("interaction__account_id", "contact__buying_role")
         .distinct()
     ):
