@@ -5,10 +5,13 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import permissions, rescoring, tasks
+        from accounts import notify, permissions, rescoring, search, sentences, tasks
         from accounts.process import definition
 
+        notify.register()
         permissions.register()
+        sentences.register()
+        search.register()
         definition.connect()
         rescoring.register(tasks.rescore_account)
 

@@ -9,17 +9,19 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts import health, metrics, recalculation, rescoring
+from accounts import health, metrics, recalculation, rescoring, rollups
 from accounts.models import (
     KPI,
     AccountPlan,
     AccountTeamMember,
     Action,
+    Commitment,
     Contact,
     CustomerFeedback,
     FinancialPeriod,
     HealthSnapshot,
     Interaction,
+    InteractionAttendee,
     InteractionContact,
     KeyAccount,
     KPIMeasurement,
@@ -216,7 +218,8 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
 
 def health_history(tenant: Tenant, weeks: int = 12) -> None:
     """A snapshot a week for the last `weeks` weeks, each scored from the demo rows as they
-    stood that day, so trend lines and "was … on …" have a past to show. Once per tenant."""
+    stood that day, so trend lines and "was … on …" have a past to show, and the dashboards'
+    rollup rebuilt from them. Once per tenant."""
     if HealthSnapshot.objects.for_tenant(tenant).exists():
         return
     model = health.model_for(tenant)
@@ -227,6 +230,7 @@ def health_history(tenant: Tenant, weeks: int = 12) -> None:
         inputs = health.gather(tenant, today=day)
         verdicts = {pk: health.score(item, model, day) for pk, item in inputs.items()}
         recalculation.write_snapshots(tenant, inputs, verdicts, at=at)
+    rollups.backfill(tenant)
 
 
 def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
@@ -264,6 +268,8 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     _objectives(tenant, account, contacts, rng, today, stalled=upsold_stalling, add=add)
     _actions(tenant, account, owner, rng, today, add, slipping)
     _interactions(tenant, account, owner, contacts, rng, today, add, quiet)
+    if index == 0:
+        _qbrs(tenant, account, [owner, teammate], contacts, today)
     _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
     if split:
         _split_feedback(tenant, account, owner, contacts, today, add)
@@ -326,6 +332,98 @@ def _new_account(tenant, account, owner, contacts, rng, today, add) -> None:
         )
         for contact in who:
             add(InteractionContact(tenant=tenant, interaction=interaction, contact=contact))
+
+
+# (days after the QBR it is due, its status, days after the QBR it was done, the customer's?)
+QBR_PROMISES = {
+    97: [
+        ("Send the spare-parts demand forecast", 14, Action.Status.DONE, 10, False),
+        ("Pilot the replenishment routine at the second plant", 45, Action.Status.DONE, 58, False),
+        ("Share monthly line downtime data", 111, Action.Status.IN_PROGRESS, None, True),
+        ("Quote the line retrofit", 30, Action.Status.CANCELLED, None, False),
+    ],
+    6: [
+        ("Bring the retrofit business case", 36, Action.Status.PLANNED, None, False),
+        ("Introduce us to the new plant director", 27, Action.Status.PLANNED, None, True),
+    ],
+}
+
+
+def _qbrs(tenant, account, ours, contacts, today) -> None:
+    """Two QBRs: the earlier one's commitments kept, kept late, open and dropped, and rated
+    by the customer through the survey link; the latest one reviews them. The account's
+    other interactions become meetings, so these two are its QBRs."""
+    Interaction.objects.filter(account=account, kind=Interaction.Kind.QBR).update(
+        kind=Interaction.Kind.MEETING
+    )
+    theirs = contacts[:2]
+    for days_ago, promises in QBR_PROMISES.items():
+        day = today - datetime.timedelta(days=days_ago)
+        qbr = Interaction.objects.create(
+            tenant=tenant,
+            account=account,
+            kind=Interaction.Kind.QBR,
+            date=day,
+            agenda="Results against your goals\nLast quarter's commitments\nNext quarter's plan",
+            summary="Reviewed the quarter and agreed next steps.",
+            meaningful=True,
+            logged_by=ours[0].user,
+        )
+        for contact in theirs:
+            InteractionContact.objects.create(tenant=tenant, interaction=qbr, contact=contact)
+        for member in set(ours):
+            InteractionAttendee.objects.create(tenant=tenant, interaction=qbr, membership=member)
+        for title, due, status, done, customer in promises:
+            action = Action.objects.create(
+                tenant=tenant,
+                account=account,
+                title=title,
+                owner=ours[0],
+                due_date=day + datetime.timedelta(days=due),
+                status=status,
+                done_date=day + datetime.timedelta(days=done) if done else None,
+            )
+            Commitment.objects.create(
+                tenant=tenant,
+                account=account,
+                interaction=qbr,
+                action=action,
+                side=Commitment.Side.CUSTOMER if customer else Commitment.Side.OURS,
+                contact=theirs[0] if customer else None,
+            )
+        if days_ago == max(QBR_PROMISES):
+            _qbr_rating(tenant, account, ours[0], theirs[-1], qbr)
+
+
+def _qbr_rating(tenant, account, owner, contact, qbr) -> None:
+    """The customer's answer to the survey sent after the QBR."""
+    answered = timezone.make_aware(
+        datetime.datetime.combine(qbr.date + datetime.timedelta(days=4), datetime.time(10))
+    )
+    feedback = CustomerFeedback.objects.create(
+        tenant=tenant,
+        account=account,
+        contact=contact,
+        date=timezone.localdate(answered),
+        nps=8,
+        csat=4,
+        qbr=qbr,
+        qbr_rating=4,
+        comment="Useful: the forecast review was concrete.",
+        source=CustomerFeedback.Source.SURVEY,
+    )
+    SurveyRequest.objects.create(
+        tenant=tenant,
+        account=account,
+        contact=contact,
+        email=contact.email,
+        requested_by=owner.user,
+        created_at=answered - datetime.timedelta(days=2),
+        sent_at=answered - datetime.timedelta(days=2),
+        answered_at=answered,
+        feedback=feedback,
+        qbr=qbr,
+    )
 
 
 def _split_feedback(tenant, account, owner, contacts, today, add) -> None:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -79,6 +81,7 @@ class KeyAccount(TenantModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "owner"]),
+            GinIndex(SearchVector("name", config="simple"), name="keyaccount_name_search"),
             models.Index(
                 fields=["tenant", "health_urgency", "renewal_date"],
                 condition=~models.Q(status="archived"),
@@ -212,6 +215,7 @@ class Contact(AccountChild):
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(SearchVector("name", config="simple"), name="contact_name_search")]
 
     def __str__(self) -> str:
         return self.name
@@ -246,6 +250,7 @@ class Objective(AccountChild):
 
     class Meta:
         ordering = ["target_date", "title"]
+        indexes = [GinIndex(SearchVector("title", config="simple"), name="objective_title_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -354,10 +359,22 @@ class Interaction(AccountChild):
     )
     logged_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A QBR's own: what it covers and who of ours was there (`accounts.qbr`).
+    agenda = models.TextField(blank=True)
+    team_attendees = models.ManyToManyField(
+        Membership, through="InteractionAttendee", related_name="+", blank=True
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["tenant", "account", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.date:%-d %b %Y}"
+
+    @property
+    def is_qbr(self) -> bool:
+        return self.kind == self.Kind.QBR
 
 
 class InteractionContact(TenantModel):
@@ -368,6 +385,20 @@ class InteractionContact(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "interaction", "contact"], name="interaction_contact_unique"
+            ),
+        ]
+
+
+class InteractionAttendee(TenantModel):
+    """One of our people at an interaction (the customer's people are InteractionContact)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "interaction", "membership"], name="interaction_attendee_unique"
             ),
         ]
 
@@ -406,6 +437,9 @@ class FinancialPeriod(AccountChild):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} starting {self.period_start:%-d %b %Y}"
+
 
 class CustomerFeedback(AccountChild):
     class Source(models.TextChoices):
@@ -437,6 +471,16 @@ class CustomerFeedback(AccountChild):
     )
     kam_value = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    # A survey sent after a QBR also asks how useful the meeting was (`accounts.qbr`).
+    qbr = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="ratings"
+    )
+    qbr_rating = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        verbose_name="How useful the QBR was (1–5)",
     )
 
     # Only a survey answer is the customer's own voice; the rest is someone's account of it.
@@ -501,6 +545,14 @@ class SurveyRequest(SignedLink, AccountChild):
     feedback = models.OneToOneField(
         CustomerFeedback, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    qbr = models.ForeignKey(
+        Interaction,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rating_requests",
+        help_text="The QBR the customer is asked to rate, besides the usual questions.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -558,6 +610,9 @@ class HealthSnapshot(AccountChild):
     # The best score of each of the last 30 days up to this one, this day first (None: no
     # score that day): the next run reads one row per account to know the 30-day best.
     daily_best = ArrayField(models.PositiveSmallIntegerField(null=True), default=list)
+    # How far the account follows Our KAM Process that day, % (None: no item applies), kept
+    # here so the per-KAM rollup sums it like the rest
+    process_conformance = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-computed_at", "-id"]
@@ -630,6 +685,7 @@ class RiskAlert(AccountChild):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="riskalert_inbox",
             ),
+            GinIndex(SearchVector("message", config="simple"), name="riskalert_message_search"),
         ]
 
     def __str__(self) -> str:
@@ -786,3 +842,76 @@ class GoalResponse(AccountChild):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class KamDay(TenantModel):
+    """One KAM's portfolio on one day, per tier: the health run's numbers summed, so the team
+    and leadership dashboards read a row per KAM instead of every account
+    (`accounts.rollups` writes them). Sums and counts, never means, so tiers and teams add up."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    day = models.DateField()
+    accounts = models.PositiveIntegerField(default=0)
+    contract_value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    scored = models.PositiveIntegerField(default=0)  # accounts with a health score
+    health_sum = models.PositiveIntegerField(default=0)
+    healthy = models.PositiveIntegerField(default=0)
+    watch = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    high_alerts = models.PositiveIntegerField(default=0)  # live high-severity alerts
+    meaningful_90 = models.PositiveIntegerField(default=0)  # meaningful contacts, last 90 days
+    plans_on_cadence = models.PositiveIntegerField(default=0)
+    actions_done = models.PositiveIntegerField(default=0)
+    actions_on_time = models.PositiveIntegerField(default=0)
+    kpi_accounts = models.PositiveIntegerField(default=0)  # accounts with measured KPIs
+    kpi_attainment = models.FloatField(default=0)  # summed over those accounts (0–1 each)
+    key_roles = models.PositiveIntegerField(default=0)  # key roles engaged, summed
+    process_count = models.PositiveIntegerField(default=0)  # accounts the process applies to
+    process_sum = models.PositiveIntegerField(default=0)  # their conformance %, summed
+    nps_count = models.PositiveIntegerField(default=0)  # accounts with a customer's own NPS
+    nps_sum = models.IntegerField(default=0)
+    revenue = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    revenue_before = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    margin = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    margin_before = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    # contract value renewing in the next 180 days, by health band
+    renewing_healthy = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_watch = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_at_risk = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    renewing_unscored = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership", "tier", "day"], name="kam_day_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "day"])]
+
+
+class Commitment(AccountChild):
+    """A promise made at a QBR, by us or by the customer. It is followed up as an Action on
+    the account (owner, due date, status), which says whether it was kept."""
+
+    class Side(models.TextChoices):
+        OURS = "ours", "Ours"
+        CUSTOMER = "customer", "The customer's"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="commitments")
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="commitments"
+    )
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="commitment")
+    side = models.CharField(max_length=10, choices=Side.choices, default=Side.OURS)
+    # who promised it on the customer's side
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Commitment #{self.pk} at {self.interaction}"

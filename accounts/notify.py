@@ -1,15 +1,29 @@
 """The accounts app's mails: new high-risk alerts to their owner, supervisors' daily digests,
 and customer surveys. The callers claim the rows; these compose the mail and queue it in the
-same transaction (`kamapp.outbox`), so the claim and the mail commit together."""
+same transaction (`kamapp.outbox`), so the claim and the mail commit together.
+
+What concerns an account's owner (a new alert, a survey answered, a customer's answer on the
+shared plan) is also an in-app notification (`kamapp.notifications`); the owner is mailed at
+once only when that is their choice for the kind."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import RiskAlert, SharedPlan, SurveyRequest
-from kamapp import outbox
+from kamapp import notifications, outbox
 from kamapp.members import team
 from kamapp.models import Membership, Tenant
+
+ALERT = "alert"
+SURVEY_ANSWERED = "survey_answered"
+PLAN_ANSWERED = "plan_answered"
+
+
+def register() -> None:
+    notifications.register(ALERT, "A high-risk alert opens on an account I own")
+    notifications.register(SURVEY_ANSWERED, "A customer answers a feedback survey on my account")
+    notifications.register(PLAN_ANSWERED, "A customer answers on an account plan I shared")
 
 
 def _link(name: str, *args) -> str:
@@ -17,8 +31,21 @@ def _link(name: str, *args) -> str:
 
 
 def new_alerts(tenant: Tenant, alerts: list[RiskAlert]) -> None:
-    """One mail to the owner of `alerts` (all theirs)."""
-    user = alerts[0].owner.user
+    """A notification per alert to their owner (all theirs), and one mail if they want it."""
+    owner = alerts[0].owner
+    mail_to = []
+    for alert in alerts:
+        mail_to = notifications.notify(
+            [owner],
+            ALERT,
+            f"alert:{alert.pk}",
+            f"New {alert.get_severity_display().lower()} alert on {alert.account.name}: "
+            f"{alert.message}",
+            reverse("account-health", args=[tenant.slug, alert.account_id]),
+        )
+    if not mail_to:
+        return
+    user = owner.user
     context = {
         "user": user,
         "alerts": alerts,
@@ -66,7 +93,12 @@ def survey(survey: SurveyRequest, reminder: bool = False) -> None:
         f"survey:{survey.pk}:{'reminder' if reminder else 'request'}",
         [survey.email],
         ("Reminder: " if reminder else "")
-        + f"How are we doing for {survey.account.name}? Two questions from {tenant.name}",
+        + (
+            f"How useful was our business review for {survey.account.name}?"
+            f" Three questions from {tenant.name}"
+            if survey.qbr_id
+            else f"How are we doing for {survey.account.name}? Two questions from {tenant.name}"
+        ),
         render_to_string("accounts/email/survey.txt", context),
     )
 
@@ -84,9 +116,33 @@ def shared_plan(link: SharedPlan) -> None:
     )
 
 
+def survey_answered(survey: SurveyRequest, feedback) -> None:
+    """Tell the account's owner a customer answered their survey."""
+    account = survey.account
+    text = f"{survey.contact.name} answered the feedback survey for {account.name}"
+    args = [account.tenant.slug, account.pk]
+    path = reverse("account-feedback", args=args)
+    if not notifications.notify(
+        [account.owner], SURVEY_ANSWERED, f"survey:{survey.pk}", text, path
+    ):
+        return
+    context = {"survey": survey, "feedback": feedback, "url": _link("account-feedback", *args)}
+    outbox.queue(
+        account.tenant_id,
+        f"survey-answered:{survey.pk}",
+        [account.owner.user.email],
+        text,
+        render_to_string("accounts/email/survey_answered.txt", context),
+    )
+
+
 def plan_answer(link: SharedPlan, key: str, what: str, comment: str) -> None:
     """Tell the account's owner what the customer did on the shared plan."""
     account = link.account
+    text = f"{link.contact.name} {what} on the plan shared for {account.name}"
+    path = reverse("account-joint-plan", args=[account.tenant.slug, account.pk])
+    if not notifications.notify([account.owner], PLAN_ANSWERED, f"plan:{key}", text, path):
+        return
     context = {
         "link": link,
         "what": what,

@@ -11,8 +11,9 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
-from accounts import alerts, health
+from accounts import alerts, health, rollups
 from accounts.models import KeyAccount
+from accounts.process import conformance
 from kamapp import db
 
 SNAPSHOT_COLUMNS = {
@@ -21,6 +22,7 @@ SNAPSHOT_COLUMNS = {
     "band": "text",
     "components": "json",
     "daily_best": "smallint[]",
+    "process_conformance": "smallint",
 }
 
 
@@ -38,7 +40,11 @@ WRITE_SNAPSHOTS = """
 
 
 def write_snapshots(
-    tenant, inputs: dict[int, health.Inputs], verdicts: dict[int, health.Health], at=None
+    tenant,
+    inputs: dict[int, health.Inputs],
+    verdicts: dict[int, health.Health],
+    at=None,
+    process: dict[int, int] | None = None,
 ) -> None:
     """One statement for all snapshots (see `kamapp.db.insert_json`) and the accounts'
     current health."""
@@ -49,6 +55,7 @@ def write_snapshots(
             "band": v.band,
             "components": v.components,
             "daily_best": health.daily_best(inputs[pk], v),
+            "process_conformance": (process or {}).get(pk),
         }
         for pk, v in verdicts.items()
     ]
@@ -108,10 +115,13 @@ def recalculate(
         inputs = health.gather(tenant, account_ids=batch, today=today)
         report("scoring", done, total)
         verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-        write_snapshots(tenant, inputs, verdicts)
+        process = conformance.percents(tenant, active.filter(pk__in=batch), today)
+        write_snapshots(tenant, inputs, verdicts, process=process)
         alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
         done += len(inputs)
     report("alerts", done, done)
+    if account_ids is None:  # one account's rescoring leaves the day's rollup to the hour
+        rollups.write(tenant, [today])
     return done
 
 

@@ -26,9 +26,12 @@ def askable(tenant, accounts) -> QuerySet[Contact]:
     )
 
 
-def request(account: KeyAccount, contact: Contact, actor, about_kam=None) -> SurveyRequest:
+def request(
+    account: KeyAccount, contact: Contact, actor, about_kam=None, qbr=None
+) -> SurveyRequest:
     """Create the request and queue its mail, sent once the transaction commits. With
-    `about_kam` (a membership) the survey also asks what working with that KAM is worth."""
+    `about_kam` (a membership) the survey also asks what working with that KAM is worth; with
+    `qbr`, how useful that QBR was."""
     survey = SurveyRequest.objects.create(
         tenant_id=account.tenant_id,
         account=account,
@@ -37,8 +40,10 @@ def request(account: KeyAccount, contact: Contact, actor, about_kam=None) -> Sur
         requested_by=actor,
         about_kam=about_kam,
         sent_at=timezone.now(),
+        qbr=qbr,
     )
-    record(account.tenant, actor, "survey.request", survey, {"email": contact.email})
+    changes = {"email": contact.email, **({"qbr": qbr.pk} if qbr else {})}
+    record(account.tenant, actor, "survey.request", survey, changes)
     notify.survey(survey)
     return survey
 
@@ -69,15 +74,21 @@ def resolve(token: str) -> SurveyRequest | None:
         settings.SURVEY_MAX_AGE,
         SurveyRequest.objects.filter(revoked_at=None)
         .exclude(sent_at=None)
-        .select_related("account__tenant", "contact", "about_kam__user"),
+        .select_related("account__tenant", "contact", "about_kam__user", "qbr"),
     )
 
 
 def answer(
-    survey: SurveyRequest, nps: int, csat: int | None, comment: str, kam_value: int | None = None
+    survey: SurveyRequest,
+    nps: int,
+    csat: int | None,
+    comment: str,
+    kam_value: int | None = None,
+    qbr_rating: int | None = None,
 ) -> bool:
-    """Record the customer's answer once; False when the survey was already answered (a
-    double submit, or two tabs) and nothing was written."""
+    """Record the customer's answer once (with their rating of the KAM or the QBR the survey
+    asks about); False when the survey was already answered (a double submit, or two tabs) and
+    nothing was written."""
     with transaction.atomic(), tenant_context(survey.tenant_id):
         now = timezone.now()
         claimed = SurveyRequest.objects.filter(
@@ -96,6 +107,8 @@ def answer(
             source=CustomerFeedback.Source.SURVEY,
             kam_id=survey.about_kam_id,
             kam_value=kam_value if survey.about_kam_id else None,
+            qbr_id=survey.qbr_id,
+            qbr_rating=qbr_rating if survey.qbr_id else None,
         )
         SurveyRequest.objects.filter(pk=survey.pk).update(feedback=feedback)
         record(
@@ -103,6 +116,13 @@ def answer(
             None,
             "survey.answer",
             feedback,
-            {"nps": nps, "csat": csat, "kam_value": kam_value, "email": survey.email},
+            {
+                "nps": nps,
+                "csat": csat,
+                "kam_value": kam_value,
+                "qbr_rating": qbr_rating,
+                "email": survey.email,
+            },
         )
+        notify.survey_answered(survey, feedback)
     return True

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kamapp.models import Invitation, Membership, Tenant
+from kamapp import members, notifications
+from kamapp.models import Invitation, Membership, Notification, Tenant
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,16 @@ def pending_invitations(tenant: Tenant) -> QuerySet[Invitation]:
 def get_pending_invitation(tenant: Tenant, pk: int) -> Invitation:
     """An invitation not yet accepted or revoked (a used one is gone: 404)."""
     return get_object_or_404(pending_invitations(tenant), pk=pk)
+
+
+def get_person(viewer: Membership, pk: int) -> Membership:
+    """A member whose page the viewer may open, or 404 (another tenant's or outside the tree)."""
+    person = members.people(viewer).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def get_notification(membership: Membership, pk: int) -> Notification:
+    """One of the member's own notifications (anyone else's: 404)."""
+    return get_object_or_404(notifications.for_member(membership), pk=pk)

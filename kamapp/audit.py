@@ -81,4 +81,6 @@ def diff(before: dict, after: dict) -> dict:
 def _plain(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, list | tuple):  # a many-to-many field: its rows' ids
+        return [_plain(item.pk if isinstance(item, models.Model) else item) for item in value]
     return str(value)

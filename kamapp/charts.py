@@ -372,3 +372,65 @@ def score_bars(items: Sequence[tuple[str, float | None]], *, title: str, width: 
         title,
         mark_safe("".join(parts)),
     )
+
+
+def stacked_bars(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 200,
+) -> SafeString:
+    """One bar per label, its series stacked bottom-up (e.g. accounts per health band each
+    week); a legend below names the colours."""
+    totals = [sum(s.values[i] or 0 for s in series) for i in range(len(labels))]
+    if not labels or not any(totals):
+        return line_chart(labels, series, title=title, width=width)
+    left, right, top, bottom = 40, 8, 8, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    high = max(totals)
+    slot = plot_w / len(labels)
+    bar = max(2.0, slot * 0.7)
+    parts = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
+        f'stroke="{AXIS}"/>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end" font-size="11" '
+        f'fill="{TEXT}">{_fmt(high)}</text>',
+    ]
+    every = max(1, len(labels) // 6)
+    for i, label in enumerate(labels):
+        base = top + plot_h
+        x = left + i * slot + (slot - bar) / 2
+        for n, line in enumerate(series):
+            value = line.values[i] or 0
+            if not value:
+                continue
+            h = plot_h * value / high
+            base -= h
+            color = line.color or PALETTE[n % len(PALETTE)]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{color}"><title>{escape(label)}: {escape(line.name)} '
+                f"{_fmt(value)}</title></rect>"
+            )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
+                f'font-size="10" fill="{TEXT}">{escape(label)}</text>'
+            )
+    for n, line in enumerate(series):
+        x = left + n * 110
+        color = line.color or PALETTE[n % len(PALETTE)]
+        parts.append(
+            f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{color}"/>'
+            f'<text x="{x + 14}" y="{height - 5}" font-size="11" fill="{TEXT}">'
+            f"{escape(line.name)}</text>"
+        )
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        mark_safe("".join(parts)),
+    )

@@ -3,9 +3,9 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from kamapp import throttle
+from kamapp import notifications, throttle
 from kamapp.inputs import SafeInputs
-from kamapp.models import Invitation, Membership, PasswordResetMail, Role, User
+from kamapp.models import Invitation, Membership, NotifyBy, PasswordResetMail, Role, User
 from kamapp.queueing import send_on_commit
 from kamapp.tasks import send_password_reset
 from kamapp.trees import reaches
@@ -158,3 +158,17 @@ class AcceptInvitationForm(SafeInputs, forms.Form):
         user = User(email=self.invitation.email, full_name=self.data.get("full_name", ""))
         password_validation.validate_password(password, user)
         return password
+
+
+class NotificationSettingsForm(SafeInputs, forms.Form):
+    """How the member hears of each kind of notification."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, spec in notifications.KINDS.items():
+            self.fields[kind] = forms.ChoiceField(
+                label=spec.label,
+                choices=NotifyBy.choices,
+                initial=current.get(kind, spec.default),
+                widget=forms.RadioSelect,
+            )

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from kamapp.audit import record, record_change
 from kamapp.inputs import search_text
 from kamapp.models import Membership, Role, Tenant, User
+from kamapp.rls import tenant_context
 
 EDITABLE = ["role", "manager_id", "title"]
 
@@ -25,7 +26,8 @@ ORGANISATIONS = "organisations"  # the session's cached count, dropped when it m
 def count_organisations(sender, request, user, **kwargs) -> None:
     """On sign-in: how many organisations the user belongs to, kept in the session (the
     layout offers "Switch organisation" only when there is another)."""
-    request.session[ORGANISATIONS] = of_user(user).count()
+    with tenant_context(None, user.pk):  # RLS shows a user their own memberships
+        request.session[ORGANISATIONS] = of_user(user).count()
 
 
 def organisation_count(request) -> int:
@@ -102,3 +104,12 @@ def set_active(membership: Membership, active: bool, actor: User) -> None:
 
 def paginate(request, queryset: QuerySet, per_page: int = 25) -> Page:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def people(viewer: Membership):
+    """The members whose numbers `viewer` may see, themselves included."""
+    members = Membership.objects.for_tenant(viewer.tenant).select_related("user")
+    if viewer.role in {Role.ADMIN, Role.LEADER}:
+        return members
+    below = team(viewer).values_list("pk", flat=True) if viewer.role == Role.SUPERVISOR else []
+    return members.filter(pk__in=[viewer.pk, *below])

@@ -287,3 +287,57 @@ class AuditEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_type} {self.object_repr}"
+
+
+class NotifyBy(models.TextChoices):
+    """How a member hears of a kind of notification (`NotificationPreference`)."""
+
+    MAIL = "mail", "Immediately by mail"
+    DIGEST = "digest", "In a daily digest mail"
+    APP = "app", "In the app only"
+
+
+class Notification(TenantModel):
+    """Something that happened for one member: listed in the app (the bell), and mailed at
+    once, in the day's digest or not at all, as `delivery` (their preference then) says.
+    Written via `kamapp.notifications`."""
+
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)  # one notification per key and recipient
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    delivery = models.CharField(max_length=8, choices=NotifyBy.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)  # claimed by a digest mail
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "recipient", "key"], name="notification_unique_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationPreference(TenantModel):
+    """A member's choice for one kind of notification; none means the kind's default."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    delivery = models.CharField(max_length=8, choices=NotifyBy.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership", "kind"], name="notification_preference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.delivery}"

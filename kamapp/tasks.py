@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kamapp import outbox
+from kamapp import notifications, outbox
 from kamapp.models import OutboundMail, PasswordResetMail, Tenant
 from kamapp.rls import tenant_context
 
@@ -87,3 +87,19 @@ def requeue_mail() -> int:
         queued += 1
     resets.filter(created_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
     return queued
+
+
+@shared_task
+def send_all_notification_digests() -> int:
+    """Beat, daily: each tenant's notification digests, one task per tenant."""
+    ids = list(Tenant.objects.values_list("pk", flat=True))
+    for tenant_id in ids:
+        send_notification_digests.delay(tenant_id, timezone.localdate().isoformat())
+    return len(ids)
+
+
+@shared_task(**RETRY)
+def send_notification_digests(tenant_id: int, day: str) -> int:
+    with tenant_context(tenant_id):
+        tenant = Tenant.objects.get(pk=tenant_id)
+        return notifications.send_digests(tenant, datetime.date.fromisoformat(day))

@@ -23,9 +23,19 @@ tenant_patterns = [
         name="invitation-revoke",
     ),
     path("settings/audit/", views.audit_log, name="audit-log"),
+    path("search/", views.search_page, name="search"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notification_read_all, name="notification-read-all"),
+    path(
+        "notifications/<int:notification_pk>/read/",
+        views.notification_read,
+        name="notification-read",
+    ),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
     path("", include("accounts.urls")),
     path("", include("rpm.urls")),
     path("", include("reviews.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 urlpatterns = [

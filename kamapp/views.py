@@ -6,19 +6,27 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kamapp import invitations, members
-from kamapp.access import get_membership, get_pending_invitation, pending_invitations
+from kamapp import history, homes, invitations, members, notifications, search
+from kamapp.access import (
+    get_membership,
+    get_notification,
+    get_pending_invitation,
+    pending_invitations,
+)
 from kamapp.forms import (
     AcceptInvitationForm,
     InvitationForm,
     MembershipForm,
+    NotificationSettingsForm,
     PasswordResetRequestForm,
     SignInForm,
 )
-from kamapp.http import TenantRequest
+from kamapp.http import TenantRequest, htmx_partial
 from kamapp.models import AuditEvent, User
 from kamapp.policy import require_permission
 
@@ -40,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send the user to their tenant, or let them choose when they have several."""
     memberships = list(members.of_user(request.user))
     if len(memberships) == 1:
-        return redirect("dashboard", slug=memberships[0].tenant.slug)
+        return redirect(homes.home_for(memberships[0].role), slug=memberships[0].tenant.slug)
     return render(request, "kamapp/tenant_switch.html", {"memberships": memberships})
 
 
@@ -105,9 +113,56 @@ def invitation_revoke(request: TenantRequest, slug: str, invitation_pk: int) -> 
 @require_permission("audit.view")
 @require_GET
 def audit_log(request: TenantRequest, slug: str) -> HttpResponse:
-    events = AuditEvent.objects.for_tenant(request.tenant).select_related("actor")
-    page = members.paginate(request, events, per_page=50)
-    return render(request, "kamapp/audit_log.html", {"page": page})
+    events = AuditEvent.objects.for_tenant(request.tenant)
+    return render(
+        request, "kamapp/audit_log.html", history.listing(request, events, request.tenant)
+    )
+
+
+@require_GET
+def search_page(request: TenantRequest, slug: str) -> HttpResponse:
+    """Results as one types (the fragment, to HTMX) or the full page without JavaScript."""
+    text = search.cleaned(request.GET.get("q", ""))
+    if htmx_partial(request):
+        found = search.search(request.membership, text)
+        response = render(request, "kamapp/search.html#results", {"found": found, "q": text})
+    else:
+        found = search.search(request.membership, text, search.PER_KIND_PAGE)
+        response = render(request, "kamapp/search.html", {"found": found, "q": text})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def notification_list(request: TenantRequest, slug: str) -> HttpResponse:
+    rows = notifications.for_member(request.membership)
+    page = members.paginate(request, rows, per_page=30)
+    return render(request, "kamapp/notifications.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: TenantRequest, slug: str, notification_pk: int) -> HttpResponse:
+    notification = get_notification(request.membership, notification_pk)
+    notifications.mark_read(request.membership, notification.pk)
+    return redirect("notification-list", slug=slug)
+
+
+@require_POST
+def notification_read_all(request: TenantRequest, slug: str) -> HttpResponse:
+    count = notifications.mark_read(request.membership)
+    messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+    return redirect("notification-list", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: TenantRequest, slug: str) -> HttpResponse:
+    current = notifications.preferences(request.membership)
+    form = NotificationSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        notifications.set_preferences(request.membership, form.cleaned_data)
+        messages.success(request, "Notification settings saved.")
+        return redirect("notification-settings", slug=slug)
+    return render(request, "kamapp/notification_settings.html", {"form": form})
 
 
 @never_cache

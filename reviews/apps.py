@@ -6,9 +6,12 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from reviews import access
+        from reviews import access, notify, search, sentences
 
         access.register()
+        notify.register()
+        sentences.register()
+        search.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

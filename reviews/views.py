@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import KeyAccount
-from kamapp.access import get_membership
+from kamapp.access import get_person
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
 from kamapp.policy import can, require_permission
@@ -261,7 +261,7 @@ def scorecard_settings(request: TenantRequest, slug: str) -> HttpResponse:
 @require_GET
 def kam_history(request: TenantRequest, slug: str, membership_pk: int) -> HttpResponse:
     """A KAM's reviews across cycles, those the requester may see."""
-    kam = get_membership(request.tenant, membership_pk)
+    kam = get_person(request.membership, membership_pk)  # outside the viewer's tree: 404
     found = history.history(visible_reviews(request.membership).filter(kam=kam))
     return render(request, "reviews/kam_history.html", {"kam": kam, "history": found})
 

@@ -6,8 +6,9 @@ class RpmConfig(AppConfig):
     verbose_name = "Relationship Process Matrix"
 
     def ready(self) -> None:
-        from rpm import signals
+        from rpm import sentences, signals
 
+        sentences.register()
         signals.register()
 
     def seed_demo(self, tenant, size: int | None = None) -> None:

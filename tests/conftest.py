@@ -54,6 +54,28 @@ def _wants_transactions(request) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _every_recorded_verb_has_a_sentence():
+    """Whatever a test makes the app record must read as a sentence in the history
+    (`kamapp.history`): a new verb fails the tests that record it until it is given one."""
+    from django.db.models.signals import post_save
+
+    from kamapp import history
+    from kamapp.models import AuditEvent
+
+    missing: list[str] = []
+
+    def check(sender, instance, created, **kwargs):
+        made_up_by_a_test = instance.verb.split(".")[0] == "test"
+        if created and not made_up_by_a_test and not history.has_sentence(instance.verb):
+            missing.append(instance.verb)
+
+    post_save.connect(check, sender=AuditEvent, weak=False)
+    yield
+    post_save.disconnect(check, sender=AuditEvent)
+    assert not missing, f"recorded without a sentence in kamapp.history: {sorted(set(missing))}"
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache(request):
     """Throttle counters live in Redis: start every test with none."""
     from django.core.cache import cache

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-LAYERS = ["reviews", "rpm", "accounts", "kamapp"]  # each may use the ones after it
+LAYERS = ["dashboards", "reviews", "rpm", "accounts", "kamapp"]  # each may use the ones after it
 URL_TAG = re.compile(r"""\{%\s*url\s+['"]([^'"]+)['"]\s""")  # a literal name, no filter
 TEMPLATE_TAG = re.compile(r"""\{%\s*(?:include|extends)\s+['"](\w+)/""")
 

@@ -146,9 +146,16 @@ class SurveyAnswerForm(SafeInputs, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What should we keep doing, or do differently?",
     )
+    qbr_rating = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a rating from 1 to 5."},
+    )
 
-    def __init__(self, *args, about_kam=None, **kwargs):
-        """With `about_kam`, a third question asks what working with that KAM is worth."""
+    def __init__(self, *args, about_kam=None, qbr=None, **kwargs):
+        """With `about_kam`, a question asks what working with that KAM is worth; with `qbr`,
+        how useful that business review was."""
         super().__init__(*args, **kwargs)
         if about_kam is not None:
             self.fields["kam_value"] = forms.TypedChoiceField(
@@ -160,3 +167,8 @@ class SurveyAnswerForm(SafeInputs, forms.Form):
                 label="How much value do you get from working with "
                 f"{about_kam.user.full_name}, your key account manager?",
             )
+        if qbr is None:
+            del self.fields["qbr_rating"]
+        else:
+            label = f"How useful was our business review on {qbr.date:%-d %B %Y}?"
+            self.fields["qbr_rating"].label = label

@@ -152,7 +152,9 @@ def measurement_add(request: TenantRequest, slug: str, keyaccount_pk: int, kpi_p
 def action_context(account) -> dict:
     today = timezone.localdate()
     actions = list(
-        Action.objects.filter(account=account).select_related("owner__user", "objective")
+        Action.objects.filter(account=account).select_related(
+            "owner__user", "objective", "commitment__interaction", "commitment__contact"
+        )
     )
     for action in actions:
         decorate_action(action, today)
@@ -185,7 +187,9 @@ def action_status(request: TenantRequest, slug: str, keyaccount_pk: int, action_
         action.save(update_fields=["status", "done_date"])
         record_change(request.tenant, request.user, "action.status", action, before, ["status"])
     if htmx_partial(request):
-        action = Action.objects.select_related("owner__user", "objective").get(pk=action.pk)
+        action = Action.objects.select_related(
+            "owner__user", "objective", "commitment__interaction", "commitment__contact"
+        ).get(pk=action.pk)
         context = {
             "account": account,
             "action": decorate_action(action, timezone.localdate()),

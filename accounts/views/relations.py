@@ -3,9 +3,10 @@
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts import financials
+from accounts import financials, qbr
 from accounts.access import account_access, get_child_or_404
 from accounts.forms.relations import (
     ContactForm,
@@ -26,8 +27,8 @@ from accounts.orgchart import org_chart
 from accounts.views.tabs import render_tab, tab_view
 from kamapp.audit import record
 from kamapp.charts import SWATCHES, Series, line_chart
+from kamapp.history import listing as history_listing
 from kamapp.http import TenantRequest, htmx_partial
-from kamapp.members import paginate
 from kamapp.models import AuditEvent
 
 
@@ -46,12 +47,8 @@ def stakeholder_context(account: KeyAccount) -> dict:
 
 
 def interaction_context(account: KeyAccount) -> dict:
-    interactions = (
-        Interaction.objects.filter(account=account)
-        .select_related("logged_by")
-        .prefetch_related("contacts")
-    )
-    return {"interactions": interactions}
+    interactions = Interaction.objects.filter(account=account)
+    return {"interactions": qbr.with_details(interactions, timezone.localdate())}
 
 
 # The customer's voice and what the team logged for them, kept apart (see Origin).
@@ -62,7 +59,9 @@ NPS_SERIES = [
 
 
 def feedback_context(account: KeyAccount) -> dict:
-    entries = list(CustomerFeedback.objects.filter(account=account).select_related("contact"))
+    entries = list(
+        CustomerFeedback.objects.filter(account=account).select_related("contact", "qbr")
+    )
     # the customer's own answer first, as health reads it
     by_voice = sorted(entries, key=lambda e: e.origin != Origin.CUSTOMER)
     latest_nps = next((e for e in by_voice if e.nps is not None), None)
@@ -133,12 +132,8 @@ def interaction_delete(
 def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
     access = account_access(request.membership, keyaccount_pk)
     account = access.obj
-    events = (
-        AuditEvent.objects.for_tenant(request.tenant)
-        .filter(
-            Q(object_type="accounts.keyaccount", object_id=str(account.pk))
-            | Q(changes__account=account.pk)
-        )
-        .select_related("actor")
+    events = AuditEvent.objects.for_tenant(request.tenant).filter(
+        Q(object_type="accounts.keyaccount", object_id=str(account.pk))
+        | Q(changes__account=account.pk)
     )
-    return render_tab(request, access, "history", {"page": paginate(request, events, 50)})
+    return render_tab(request, access, "history", history_listing(request, events, request.tenant))

@@ -61,7 +61,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if found.answered_at:
         return render(request, "accounts/survey_thanks.html", context)
     form = SurveyAnswerForm(
-        request.POST if request.method == "POST" else None, about_kam=found.about_kam
+        request.POST if request.method == "POST" else None,
+        about_kam=found.about_kam,
+        qbr=found.qbr,
     )
     if request.method == "POST" and form.is_valid():
         surveys.answer(found, **form.cleaned_data)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "rpm",
     "reviews",
+    "dashboards",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "kamapp.context_processors.tenancy",
+                "kamapp.context_processors.notification_badge",
                 "accounts.context_processors.alert_badge",
                 "reviews.context_processors.reviews_badge",
             ],
@@ -249,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "alert-digests": {
         "task": "accounts.tasks.send_all_digests",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=0),
+    },
+    "notification-digests": {
+        "task": "kamapp.tasks.send_all_notification_digests",
+        "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=10),
     },
     "review-reminders": {
         "task": "reviews.tasks.remind_overdue_reviews",

@@ -96,4 +96,5 @@ def test_history_lists_changes_to_the_account_and_its_rows(client, org_a, accoun
     )
     client.post(url(org_a, "account-plan-review", account))
     page = client.get(url(org_a, "account-history", account)).text
-    assert "contact.create" in page and "plan.review" in page
+    assert "Kam of Acme Components added New Person to the stakeholders" in page
+    assert "Kam of Acme Components reviewed the account plan" in page

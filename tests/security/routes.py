@@ -35,11 +35,21 @@ def tenant_routes() -> list[str]:
 
 def populate(org) -> None:
     """Give the tenant at least one row of every kind the routes name: memberships and an
-    invitation come with Org, the rest from each app's demo seed (two accounts' worth)."""
+    invitation come with Org, a notification for the KAM (sampled first), the rest from each
+    app's demo seed (two accounts' worth)."""
     from kamapp.audit import record
     from kamapp.demo import seed_apps
+    from kamapp.models import Notification
 
     record(org.tenant, org.admin.user, "test.populate", org.admin)
+    Notification.objects.create(
+        tenant=org.tenant,
+        recipient=org.kam,
+        kind="sweep",
+        key="sweep",
+        text="Sweep",
+        delivery="app",
+    )
     seed_apps(org.tenant, size=2)
 
 

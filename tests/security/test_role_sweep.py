@@ -23,7 +23,8 @@ from django.db import transaction
 from django.urls import resolve
 
 from accounts.models import KeyAccount
-from kamapp.models import Membership, Role, User
+from kamapp.members import people
+from kamapp.models import Membership, Notification, Role, User
 from kamapp.policy import can
 from reviews.access import visible_reviews
 from reviews.models import PerformanceReview, ReviewPacket
@@ -37,8 +38,9 @@ PERSONAS = [Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.KAM, OUTSIDER]
 ROUTES = tenant_routes()
 ALLOWED = "allowed"
 
-# A row a route acts on must be in a state it acts on: a survey is withdrawn while unanswered.
-SAMPLE_STATE = {"surveyrequest": {"answered_at": None}}
+# A row a route acts on must be in a state it acts on: a survey is withdrawn while unanswered,
+# the QBR routes take a QBR.
+SAMPLE_STATE = {"surveyrequest": {"answered_at": None}, "interaction": {"kind": "qbr"}}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +108,10 @@ def _visible(member: Membership, obj) -> bool:
         return KeyAccount.objects.visible_to(member).filter(pk=account.pk).exists()
     if isinstance(obj, PerformanceReview):
         return visible_reviews(member).filter(pk=obj.pk).exists()
+    if isinstance(obj, Membership):  # a colleague's page: only inside the member's tree
+        return people(member).filter(pk=obj.pk).exists()
+    if isinstance(obj, Notification):
+        return obj.recipient_id == member.pk  # one's own only
     return True  # members, invitations, cycles: the tenant's, behind the view's role rule
 
 

@@ -18,7 +18,7 @@ BACKFILL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0009_customer_view_of_the_kam"),
+        ("accounts", "0013_search_indexes"),
         ("kamapp", "0005_throttle_public_link"),
     ]
 

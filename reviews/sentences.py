@@ -1,0 +1,17 @@
+"""The reviews app's audit verbs in plain language (see `kamapp.history`)."""
+
+from kamapp import history
+
+
+def register() -> None:
+    history.register(
+        {
+            "review_cycle.open": "{actor} opened the review cycle {object} ({reviews} reviews)",
+            "review_cycle.delete": "{actor} deleted the review cycle {object}",
+            "review.reassign": "{actor} handed the review {object} to a new reviewer",
+            "review.self_assessment": "{actor} submitted the self-assessment for {object}",
+            "review.finalise": "{actor} finalised the review {object}",
+            "scorecard.weights": "{actor} changed the scorecard weights",
+        },
+        {"review_cycle": "Review cycles", "review": "Reviews", "scorecard": "Scorecard"},
+    )
