@@ -12,6 +12,11 @@ def register() -> None:
             "review.self_assessment": "{actor} submitted the self-assessment for {object}",
             "review.finalise": "{actor} finalised the review {object}",
             "scorecard.weights": "{actor} changed the scorecard weights",
+            "scorecard.edit": "{actor} edited the scorecard",
+            "review.calibrate": "{actor} adjusted a rating in {object} during calibration",
+            "review.acknowledge": "{actor} signed off the review {object}",
+            "review.reopen": "{actor} reopened the review {object}",
+            "review.supervisor_note": "{actor} noted a call with the customer about {object}",
         },
         {"review_cycle": "Review cycles", "review": "Reviews", "scorecard": "Scorecard"},
     )
