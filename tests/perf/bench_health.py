@@ -81,9 +81,9 @@ SELECT %(tenant)s, k.id, current_date - m * 30, 40 - (12 - m) * (k.id %% 3), '',
 FROM accounts_kpi k JOIN accounts_objective o ON o.id = k.objective_id
   JOIN acc ON acc.id = o.account_id, generate_series(0, 11) m;
 INSERT INTO accounts_interaction (tenant_id, account_id, date, kind, summary, meaningful,
-  created_at)
+  created_at, agenda)
 SELECT %(tenant)s, acc.id, current_date - i * 17 - (acc.n %% 9)::int, 'meeting', 'Met',
-  i %% 3 = 0, now()
+  i %% 3 = 0, now(), ''
 FROM acc, generate_series(0, 19) i;
 INSERT INTO accounts_interactioncontact (tenant_id, interaction_id, contact_id)
 SELECT %(tenant)s, i.id, (SELECT c.id FROM accounts_contact c
