@@ -12,7 +12,6 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.querysets import (
-    HealthSnapshotQuerySet,
     KeyAccountQuerySet,
     RiskAlertQuerySet,
     SurveyRequestQuerySet,
@@ -62,6 +61,16 @@ class KeyAccount(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The latest health snapshot's verdict, written with it by the health run (one statement,
+    # `recalculation.write_snapshots`): lists read and sort these instead of a subquery.
+    health_score = models.PositiveSmallIntegerField(null=True, editable=False)
+    # database defaults too: accounts inserted with raw SQL (the benches) start unscored
+    health_band = models.CharField(
+        max_length=10, blank=True, default="", db_default="", editable=False
+    )
+    # 0 at risk, 1 watch, 2 otherwise: the portfolio's first sort key, indexed
+    health_urgency = models.PositiveSmallIntegerField(default=2, db_default=2, editable=False)
+    scored_at = models.DateTimeField(null=True, editable=False)
 
     objects = KeyAccountQuerySet.as_manager()
 
@@ -73,6 +82,11 @@ class KeyAccount(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "status", "owner"]),
             GinIndex(SearchVector("name", config="simple"), name="keyaccount_name_search"),
+            models.Index(
+                fields=["tenant", "health_urgency", "renewal_date"],
+                condition=~models.Q(status="archived"),
+                name="keyaccount_urgency",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -599,8 +613,6 @@ class HealthSnapshot(AccountChild):
     # How far the account follows Our KAM Process that day, % (None: no item applies), kept
     # here so the per-KAM rollup sums it like the rest
     process_conformance = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    objects = HealthSnapshotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-computed_at", "-id"]

@@ -24,7 +24,6 @@ from accounts import metrics
 from accounts.models import (
     AccountStatus,
     Action,
-    HealthSnapshot,
     Interaction,
     KeyAccount,
     RiskAlert,
@@ -67,12 +66,9 @@ def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[
         .order_by("-date")
         .values("date")[:1]
     )
-    latest = HealthSnapshot.objects.latest_for(OuterRef("tenant"), OuterRef("pk"))
     return accounts.select_related("owner__user", "plan").annotate(
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
         last_contact=Subquery(last_contact),
-        health_score=Subquery(latest.values("score")[:1]),
-        health_band=Subquery(latest.values("band")[:1]),
     )
 
 
@@ -140,23 +136,20 @@ def with_alerts(accounts: QuerySet[KeyAccount]) -> QuerySet[KeyAccount]:
 
 def _urgency(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[KeyAccount]:
     """Most urgent first: at-risk health, then watch; then the more of a live high alert,
-    overdue actions, a stale plan and a renewal within 90 days; then the nearest renewal."""
+    overdue actions, a stale plan and a renewal within 90 days; then the nearest renewal. The
+    stored urgency leads so that Postgres walks the `keyaccount_urgency` index and sorts only
+    the first bands' accounts by the rest (an incremental sort), not the whole portfolio."""
     soon = today + datetime.timedelta(days=90)
 
     def flag(condition: Q) -> Case:
         return Case(When(condition, then=Value(1)), default=Value(0))
 
     return accounts.annotate(
-        band_rank=Case(
-            When(health_band="at_risk", then=Value(0)),
-            When(health_band="watch", then=Value(1)),
-            default=Value(2),
-        ),
         flags=flag(Q(high_alerts__gt=0))
         + flag(Q(overdue_actions__gt=0))
         + flag(Q(plan__next_review_due=None) | Q(plan__next_review_due__lt=today))
         + flag(Q(renewal_date__lte=soon)),
-    ).order_by("band_rank", "-flags", F("renewal_date").asc(nulls_last=True), "name", "pk")
+    ).order_by("health_urgency", "-flags", F("renewal_date").asc(nulls_last=True), "name", "pk")
 
 
 def stats(membership: Membership, today: datetime.date) -> dict:

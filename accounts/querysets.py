@@ -38,13 +38,6 @@ class RiskAlertQuerySet(TenantQuerySet):
         )
 
 
-class HealthSnapshotQuerySet(TenantQuerySet):
-    def latest_for(self, tenant, account) -> "HealthSnapshotQuerySet":
-        """An account's snapshots, newest first; with the tenant named (usually both as
-        `OuterRef`s), Postgres walks the (tenant, account, -computed_at, -id) index."""
-        return self.filter(tenant=tenant, account=account).order_by("-computed_at", "-id")
-
-
 class SurveyRequestQuerySet(TenantQuerySet):
     def open(self) -> "SurveyRequestQuerySet":
         """Not yet answered or withdrawn (one per contact at most)."""

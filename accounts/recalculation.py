@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
+from psycopg import sql
 
 from accounts import alerts, health, rollups
 from accounts.models import KeyAccount
@@ -25,6 +26,19 @@ SNAPSHOT_COLUMNS = {
 }
 
 
+# The snapshots written, and each account's current verdict beside its row (what lists read
+# and sort by) in the same statement; a snapshot back-dated behind it (history) leaves it.
+WRITE_SNAPSHOTS = """
+    WITH written AS ({insert} RETURNING account_id, score, band, computed_at)
+    UPDATE accounts_keyaccount k
+    SET health_score = w.score, health_band = w.band, scored_at = w.computed_at,
+        health_urgency = CASE w.band WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END
+    FROM written w
+    WHERE k.tenant_id = {tenant} AND k.id = w.account_id
+        AND (k.scored_at IS NULL OR k.scored_at <= w.computed_at)
+"""
+
+
 def write_snapshots(
     tenant,
     inputs: dict[int, health.Inputs],
@@ -32,7 +46,8 @@ def write_snapshots(
     at=None,
     process: dict[int, int] | None = None,
 ) -> None:
-    """One INSERT for all snapshots (see `kamapp.db.insert_json`)."""
+    """One statement for all snapshots (see `kamapp.db.insert_json`) and the accounts'
+    current health."""
     rows = [
         {
             "account_id": pk,
@@ -44,12 +59,16 @@ def write_snapshots(
         }
         for pk, v in verdicts.items()
     ]
+    if not rows:
+        return
     fixed = {
         "tenant_id": tenant.pk,
         "computed_at": at or timezone.now(),
         "model_version": health.MODEL_VERSION,
     }
-    db.insert_json("accounts_healthsnapshot", SNAPSHOT_COLUMNS, rows, fixed)
+    insert = db.insert_statement("accounts_healthsnapshot", SNAPSHOT_COLUMNS, fixed)
+    statement = sql.SQL(WRITE_SNAPSHOTS).format(insert=insert, tenant=sql.Literal(tenant.pk))
+    db.execute_json(statement, list(fixed.values()), rows)
 
 
 @contextmanager

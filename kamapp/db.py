@@ -41,17 +41,13 @@ def batch_settings() -> None:
         )
 
 
-def insert_json(
-    table: str, types: dict[str, str], rows: list[dict], fixed: dict, skip_conflicts=False
-) -> int:
-    """Insert `rows` into `table` in one statement, the rows travelling as one JSON document
-    read by `json_to_recordset`: for thousands of rows, bulk_create's per-value parameters
-    cost more to encode than the insert itself (see tests/perf). `types` gives each row key's
-    SQL type; `fixed` columns take one value for every row. Returns the rows inserted."""
-    if not rows:
-        return 0
+def insert_statement(
+    table: str, types: dict[str, str], fixed: dict, skip_conflicts=False
+) -> sql.Composed:
+    """`INSERT INTO table ... SELECT ... FROM json_to_recordset(%s::json)`: its parameters are
+    the `fixed` values, then the rows as one JSON document (see `insert_json`)."""
     columns = [*fixed, *types]
-    statement = sql.SQL(
+    return sql.SQL(
         "INSERT INTO {table} ({columns}) SELECT {values} FROM json_to_recordset(%s::json)"
         " AS r({record}){conflicts}"
     ).format(
@@ -65,8 +61,26 @@ def insert_json(
         ),
         conflicts=sql.SQL(" ON CONFLICT DO NOTHING" if skip_conflicts else ""),
     )
+
+
+def execute_json(statement: sql.Composable, params: list, rows: list[dict]) -> int:
+    """Run `statement` with `params` and then `rows` as one JSON document. Returns the
+    statement's row count."""
     document = json.dumps(rows, separators=(",", ":"), check_circular=False, default=str)
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(connection.connection), [*fixed.values(), document])
+        cursor.execute(statement.as_string(connection.connection), [*params, document])
         return cursor.rowcount
+
+
+def insert_json(
+    table: str, types: dict[str, str], rows: list[dict], fixed: dict, skip_conflicts=False
+) -> int:
+    """Insert `rows` into `table` in one statement, the rows travelling as one JSON document
+    read by `json_to_recordset`: for thousands of rows, bulk_create's per-value parameters
+    cost more to encode than the insert itself (see tests/perf). `types` gives each row key's
+    SQL type; `fixed` columns take one value for every row. Returns the rows inserted."""
+    if not rows:
+        return 0
+    statement = insert_statement(table, types, fixed, skip_conflicts)
+    return execute_json(statement, list(fixed.values()), rows)

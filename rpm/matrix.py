@@ -5,11 +5,12 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Subquery, Value
 
 from accounts.models import (
     CustomerFeedback,
-    HealthSnapshot,
     KPIMeasurement,
     PlanRevision,
     RiskAlert,
@@ -129,34 +130,82 @@ def latest(accounts, on_or_before: datetime.date | None = None) -> dict[int, Ass
     return {a.account_id: a for a in found}
 
 
-def diagnostics(accounts, tenant, today: datetime.date) -> dict:
-    """Accounts that moved down, stood still over two cycles, disagree with the data, or are
-    due a reassessment."""
-    cadence = cadence_days(tenant)
-    history: dict[int, list[Assessment]] = {}
-    for a in Assessment.objects.filter(account__in=accounts).order_by(
-        "account_id", "-assessed_on", "-id"
-    ):
-        history.setdefault(a.account_id, []).append(a)
-    suggested = suggested_maturity(accounts, tenant, today)
-    names = dict(accounts.values_list("pk", "name"))
-    out = {"down": [], "still": [], "disagree": [], "due": []}
-    for pk, name in names.items():
-        past = history.get(pk, [])
-        if not past:
-            out["due"].append({"pk": pk, "name": name, "last": None})
-            continue
-        now = past[0]
-        if len(past) > 1 and (now.stage < past[1].stage or now.maturity < past[1].maturity):
-            out["down"].append({"pk": pk, "name": name, "now": now, "before": past[1]})
-        if len(past) > 2 and {(a.stage, a.maturity) for a in past[:3]} == {
-            (now.stage, now.maturity)
-        }:
-            out["still"].append({"pk": pk, "name": name, "now": now})
-        if suggested.get(pk) is not None and suggested[pk] != now.maturity:
-            out["disagree"].append({"pk": pk, "name": name, "now": now, "suggested": suggested[pk]})
-        if (today - now.assessed_on).days > cadence:
-            out["due"].append({"pk": pk, "name": name, "last": now.assessed_on})
+DIAGNOSTICS = """
+WITH accounts (id) AS ({accounts}),
+history AS (
+    SELECT account_id, assessed_on, stage, maturity, suggested_maturity,
+        row_number() OVER w AS n,
+        lead(stage) OVER w AS stage1, lead(maturity) OVER w AS maturity1,
+        lead(stage, 2) OVER w AS stage2, lead(maturity, 2) OVER w AS maturity2
+    FROM rpm_assessment
+    WHERE tenant_id = %s AND account_id IN (SELECT id FROM accounts)
+    WINDOW w AS (PARTITION BY account_id ORDER BY assessed_on DESC, id DESC)
+),
+found AS (
+    SELECT k.id, k.name, h.assessed_on, h.stage, h.maturity, h.suggested_maturity,
+        h.stage1, h.maturity1,
+        coalesce(h.stage < h.stage1 OR h.maturity < h.maturity1, false) AS down,
+        coalesce((h.stage, h.maturity) = (h.stage1, h.maturity1)
+            AND (h.stage, h.maturity) = (h.stage2, h.maturity2), false) AS still,
+        coalesce(h.suggested_maturity <> h.maturity, false) AS disagree,
+        h.assessed_on IS NULL OR h.assessed_on < %s AS due
+    FROM accounts_keyaccount k LEFT JOIN history h ON h.account_id = k.id AND h.n = 1
+    WHERE k.tenant_id = %s AND k.id IN (SELECT id FROM accounts)
+)
+SELECT kind, total, id, name, assessed_on, stage, maturity, suggested_maturity, stage1, maturity1
+FROM (
+    SELECT flags.kind, found.*, count(*) OVER (PARTITION BY flags.kind) AS total,
+        row_number() OVER (PARTITION BY flags.kind ORDER BY found.name, found.id) AS place
+    FROM found CROSS JOIN LATERAL (VALUES ('down', down), ('still', still),
+        ('disagree', disagree), ('due', due)) AS flags (kind, flagged)
+    WHERE flagged
+) listed
+WHERE place <= %s
+"""
+
+
+@dataclass
+class Diagnostic:
+    """The first accounts (by name) a diagnostic finds, and how many it finds in all."""
+
+    rows: list[dict] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def diagnostics(accounts, tenant, today: datetime.date, listed: int = 10) -> dict[str, Diagnostic]:
+    """Accounts that moved down, stood still over two cycles, were assessed against the
+    maturity their data suggested then, or are due a reassessment: one query over the
+    assessments, the first `listed` of each by name and the count of all."""
+    try:
+        subquery, params = accounts.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        subquery, params = "SELECT NULL::bigint AS id WHERE false", ()
+    due_before = today - datetime.timedelta(days=cadence_days(tenant))
+    out = {kind: Diagnostic() for kind in ("down", "still", "disagree", "due")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            DIAGNOSTICS.format(accounts=subquery),
+            [*params, tenant.pk, due_before, tenant.pk, listed],
+        )
+        found = cursor.fetchall()
+    for kind, total, pk, name, on, stage, maturity, suggested, stage1, maturity1 in found:
+        out[kind].total = total
+        out[kind].rows.append(
+            {
+                "pk": pk,
+                "name": name,
+                "now": {"stage": stage, "maturity": maturity, "assessed_on": on},
+                "before": {"stage": stage1, "maturity": maturity1},
+                "suggested": suggested,
+                "last": on,
+            }
+        )
+    for rows in out.values():
+        rows.rows.sort(key=lambda row: (row["name"], row["pk"]))
     return out
 
 
@@ -173,11 +222,10 @@ def _cell(on_or_before: datetime.date | None = None) -> Subquery:
 def placed(accounts, since: datetime.date | None = None):
     """The accounts with their cell now (`cell`), at `since` (`before`) and their health
     band (`band`), as annotations."""
-    band = HealthSnapshot.objects.latest_for(OuterRef("tenant"), OuterRef("pk")).values("band")
     return accounts.annotate(
         cell=_cell(),
         before=_cell(since) if since else Value(None, output_field=IntegerField()),
-        band=Subquery(band[:1]),
+        band=F("health_band"),
     )
 
 

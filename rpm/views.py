@@ -91,7 +91,7 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
                 rpm.split(before),
             )
         )
-    found = rpm.diagnostics(accounts, request.tenant, timezone.localdate())
+    found = rpm.diagnostics(accounts, request.tenant, timezone.localdate(), LISTED)
     context = {
         "form": form,
         "chart": matrix(
@@ -108,8 +108,7 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
         "unplaced": census.unplaced,
         "unplaced_url": _url(request, "rpm-cell"),
         "moved": census.moved,
-        "diagnostics": {key: rows[:LISTED] for key, rows in found.items()},
-        "more": {key: len(rows) - LISTED for key, rows in found.items() if len(rows) > LISTED},
+        "diagnostics": found,
         "maturities": rpm.MATURITIES,
         "stages": rpm.STAGES,
         "level_names": rpm.LEVELS,

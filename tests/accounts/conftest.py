@@ -102,6 +102,10 @@ def bulk_accounts(org, n: int, start: int = 0, cell=None) -> list[KeyAccount]:
             industry="Manufacturing",
             contract_value=Decimal("1000"),
             renewal_date=today + datetime.timedelta(days=k % 400),
+            # the latest snapshot's verdict, as the health run writes it beside the account
+            health_score=40 + k % 50,
+            health_band=["healthy", "watch"][k % 2],
+            health_urgency=[2, 1][k % 2],
         )
         for k in range(start, start + n)
     )
@@ -109,10 +113,8 @@ def bulk_accounts(org, n: int, start: int = 0, cell=None) -> list[KeyAccount]:
         AccountPlan(tenant=org.tenant, account=a, next_review_due=today) for a in accounts
     )
     HealthSnapshot.objects.bulk_create(
-        HealthSnapshot(
-            tenant=org.tenant, account=a, score=40 + k % 50, band=["healthy", "watch"][k % 2]
-        )
-        for k, a in enumerate(accounts)
+        HealthSnapshot(tenant=org.tenant, account=a, score=a.health_score, band=a.health_band)
+        for a in accounts
     )
     if cell is not None:
         from rpm.models import Assessment

@@ -105,6 +105,9 @@ def test_home_is_a_page_of_the_most_urgent_whatever_the_portfolio(
     urgent = make_account(org_a, "Zulu Urgent")
     make_action(urgent, due_date=timezone.localdate() - datetime.timedelta(days=3))
     HealthSnapshot.objects.create(tenant=org_a.tenant, account=urgent, score=30, band="at_risk")
+    KeyAccount.objects.filter(pk=urgent.pk).update(
+        health_score=30, health_band="at_risk", health_urgency=0
+    )
     client.force_login(org_a.leader.user)
     with django_assert_max_num_queries(30) as small:
         small_page = client.get(url(org_a, "dashboard"))

@@ -312,3 +312,22 @@ def test_the_trend_shows_each_days_last_score_for_90_days(client, org_a):
     client.force_login(org_a.kam.user)
     page = client.get(reverse("account-health", args=[org_a.tenant.slug, account.pk])).text
     assert "Trend · 90 days" in page and "a point a day" in page
+
+
+def test_the_run_writes_each_accounts_current_health_beside_it(org_a):
+    seed(org_a.tenant, size=1)
+    account = KeyAccount.objects.get(tenant=org_a.tenant)
+    with tenant_context(org_a.tenant.pk):
+        recalculation.recalculate(org_a.tenant)
+        latest = HealthSnapshot.objects.filter(account=account).first()
+        account.refresh_from_db()
+        assert (account.health_score, account.health_band) == (latest.score, latest.band)
+        assert account.scored_at == latest.computed_at
+        assert account.health_urgency == {"at_risk": 0, "watch": 1}.get(latest.band, 2)
+        # history written behind it (the demo's back-dated weeks) leaves the current one
+        inputs = health.gather(org_a.tenant)
+        past = {account.pk: health.Health(score=1, band="at_risk", components={})}
+        back = latest.computed_at - datetime.timedelta(days=7)
+        recalculation.write_snapshots(org_a.tenant, inputs, past, at=back)
+        account.refresh_from_db()
+        assert (account.health_score, account.scored_at) == (latest.score, latest.computed_at)

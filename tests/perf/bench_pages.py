@@ -44,6 +44,8 @@ PAGES = {
     "account": "accounts/{account}/",
     "health": "accounts/{account}/health/",
     "reviews": "reviews/",
+    "team": "team/",
+    "leadership": "leadership/",
     "empty": "empty/",
 }
 ASSESS = """
@@ -167,7 +169,7 @@ def main() -> None:
         (small_ms, small_b), (large_ms, large_b) = by_size["small"], by_size["large"]
         share = empty_ms["small"] / small_ms
         print(
-            f"{page:9} {args.small}: {small_ms:7.1f} ms {small_b / 1024:7.1f} KiB | "
+            f"{page:10} {args.small}: {small_ms:7.1f} ms {small_b / 1024:7.1f} KiB | "
             f"{args.large}: {large_ms:7.1f} ms {large_b / 1024:7.1f} KiB | "
             f"×{large_ms / small_ms:.2f} | {share:.0%} of an empty view's requests/s"
         )

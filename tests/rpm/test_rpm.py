@@ -194,8 +194,8 @@ def test_diagnostics_and_the_alert_hooks(org_a):
     from accounts.models import KeyAccount
 
     found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY)
-    assert [row["name"] for row in found["down"]] == ["Slipping"]
-    assert "Never placed" in [row["name"] for row in found["due"]]
+    assert [row["name"] for row in found["down"].rows] == ["Slipping"]
+    assert "Never placed" in [row["name"] for row in found["due"].rows]
     with tenant_context(org_a.tenant.pk):
         recalculation.recalculate(org_a.tenant)
     assert down.alerts.filter(rule="stage_regressed").exists()
@@ -210,3 +210,23 @@ def test_filter_by_team(client, org_a):
     client.force_login(org_a.leader.user)
     page = client.get(url(org_a, "rpm-matrix"), {"team": second.pk}).text
     assert "Team two account" in page and "Team one account" not in page
+
+
+def test_diagnostics_name_a_few_and_count_them_all(org_a):
+    from accounts.models import KeyAccount
+
+    for n in range(3):
+        make_account(org_a, f"Never {n}")
+    doubted = make_account(org_a, "Doubted")
+    Assessment.objects.create(
+        tenant=org_a.tenant, account=doubted, stage=2, maturity=3, suggested_maturity=1
+    )
+    still = make_account(org_a, "Still")
+    for days in (200, 100, 0):
+        assess(org_a, still, 2, 2, days_ago=days)
+    found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY, listed=2)
+    assert [row["name"] for row in found["due"].rows] == ["Never 0", "Never 1"]
+    assert (found["due"].total, found["due"].more) == (3, 1)
+    assert [row["suggested"] for row in found["disagree"].rows] == [1]
+    assert [row["name"] for row in found["still"].rows] == ["Still"]
+    assert found["down"].total == 0
