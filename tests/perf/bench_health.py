@@ -253,11 +253,16 @@ def raw_facts(tenant, today: datetime.date) -> int:
         return len(cursor.fetchall())
 
 
+def _peak_kib() -> int:
+    """This process's peak resident memory (VmHWM): unlike `ru_maxrss`, which a child keeps
+    from its parent across fork and exec, it starts afresh with the program."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
+
+
 def peak_memory(slug: str) -> None:
     """In a fresh process (`--memory SLUG`): run the tenant's health run and print the peak
-    resident memory before and after, in KiB (Linux `ru_maxrss`)."""
-    import resource
-
+    resident memory before and after it, in KiB."""
     import django
 
     django.setup()
@@ -270,10 +275,9 @@ def peak_memory(slug: str) -> None:
     with tenant_context(tenant.pk):
         first = KeyAccount.objects.for_tenant(tenant).values_list("pk", flat=True)[:1]
         recalculation.recalculate(tenant, account_ids=list(first))  # imports, connection
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _peak_kib()
         scored = recalculation.recalculate(tenant)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"memory {scored} {before} {after}")
+    print(f"memory {scored} {before} {_peak_kib()}")
 
 
 def measure_memory(slug: str) -> tuple[int, float]:
