@@ -89,6 +89,20 @@ class KeyAccount(TenantModel):
             ),
         ]
 
+    # Written only by the health run, beside the snapshots (`accounts.recalculation`).
+    HEALTH_FIELDS = frozenset({"health_score", "health_band", "health_urgency", "scored_at"})
+
+    def save(self, *args, **kwargs) -> None:
+        """An edit saves every column but the current health: a form saved while the health
+        run writes must not put the previous verdict back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self.HEALTH_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         return self.name
 

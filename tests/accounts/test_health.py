@@ -331,3 +331,16 @@ def test_the_run_writes_each_accounts_current_health_beside_it(org_a):
         recalculation.write_snapshots(org_a.tenant, inputs, past, at=back)
         account.refresh_from_db()
         assert (account.health_score, account.scored_at) == (latest.score, latest.computed_at)
+
+
+def test_editing_an_account_never_puts_back_an_older_health_verdict(org_a):
+    from accounts.models import KeyAccount
+    from tests.accounts.conftest import make_account
+
+    account = make_account(org_a, "Stale copy")
+    stale = KeyAccount.objects.get(pk=account.pk)  # read before the health run writes
+    KeyAccount.objects.filter(pk=account.pk).update(health_score=42, health_band="watch")
+    stale.name = "Renamed"
+    stale.save()
+    account.refresh_from_db()
+    assert (account.name, account.health_score, account.health_band) == ("Renamed", 42, "watch")
