@@ -3,9 +3,7 @@ included by its dotted name, so kamapp imports no app (the layer contract in pyp
 """
 
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kamapp import views
 
@@ -41,8 +39,7 @@ tenant_patterns = [
 ]
 
 urlpatterns = [
-    # browsers ask for it wherever a page gave no icon (a PDF opened in a tab, say)
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("", views.home, name="home"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

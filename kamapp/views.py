@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +42,14 @@ class PasswordResetRequestView(PasswordResetView):
 
     def get_form_kwargs(self) -> dict:
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Browsers ask for it wherever a page gave no icon (a PDF opened in a tab, say). The
+    # hashed name is looked up per request: at import time the manifest may not exist yet
+    # (`manage.py check` before collectstatic).
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @login_required

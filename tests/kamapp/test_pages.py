@@ -45,3 +45,10 @@ def test_switch_organisation_shows_only_with_another_organisation(client, org_a,
     Membership.objects.create(tenant=org_b.tenant, user=org_a.kam.user, role=Role.KAM)
     client.force_login(org_a.kam.user)  # counted when one signs in
     assert "Switch organisation" in client.get(f"/o/{org_a.tenant.slug}/").text
+
+
+def test_favicon_ico_points_at_the_static_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
