@@ -27,6 +27,7 @@ from accounts.models import (
     KPIMeasurement,
     Objective,
     PlanRevision,
+    Renewal,
     SharedPlan,
     SurveyRequest,
     Tier,
@@ -211,6 +212,8 @@ def seed(tenant: Tenant, size: int | None = None, today: datetime.date | None = 
         AccountTeamMember,
         SurveyRequest,
         SharedPlan,
+        Objective,
+        Renewal,
     ):
         model.objects.bulk_create(rows.get(model, []), batch_size=2000)
     return len(customers)
@@ -271,6 +274,7 @@ def _account(tenant, index, name, industry, kams, rng, today, rows) -> None:
     if index == 0:
         _qbrs(tenant, account, [owner, teammate], contacts, today)
     _financials(tenant, account, rng, today, upsold_stalling, discounting, add)
+    _outcomes(tenant, account, owner, index, today, add, lost=discounting)
     if split:
         _split_feedback(tenant, account, owner, contacts, today, add)
     for _ in range(0 if split else rng.randrange(2, 5)):
@@ -473,6 +477,37 @@ def _survey(tenant, account, owner, contact, state, add) -> None:
         )
         add(survey.feedback)
     add(survey)
+
+
+def _outcomes(tenant, account, owner, index, today, add, lost) -> None:
+    """A goal the customer reached and a renewal decided in the last months (no random draw:
+    the rest of the demo stays as it was). The discounting customer did not renew."""
+    achieved = today - datetime.timedelta(days=30 + 25 * (index % 5))
+    add(
+        Objective(
+            tenant=tenant,
+            account=account,
+            title="Qualify a second production line",
+            target_date=achieved + datetime.timedelta(days=10),
+            status=Objective.Status.ACHIEVED,
+            achieved_on=achieved,
+        )
+    )
+    outcome = Renewal.Outcome.LOST if lost else Renewal.Outcome.RENEWED
+    due = today - datetime.timedelta(days=20 + 30 * (index % 6))
+    add(
+        Renewal(
+            tenant=tenant,
+            account=account,
+            due_on=due,
+            value=account.contract_value,
+            outcome=outcome,
+            decided_on=due - datetime.timedelta(days=7),
+            new_value=None if lost else account.contract_value * Decimal("1.05"),
+            note="Moved to a regional supplier on price." if lost else "",
+            recorded_by=owner.user,
+        )
+    )
 
 
 def _contacts(tenant, account, rng, count) -> list[Contact]:

@@ -260,6 +260,8 @@ class Objective(AccountChild):
     )
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # the day the KAM marked the goal achieved (what the KAM typed: `Origin.KAM`)
+    achieved_on = models.DateField(null=True, blank=True, verbose_name="Achieved on")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -453,6 +455,45 @@ class FinancialPeriod(AccountChild):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} starting {self.period_start:%-d %b %Y}"
+
+
+class Renewal(AccountChild):
+    """A contract up for renewal on `due_on` and how it ended, as the KAM records it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Undecided"
+        RENEWED = "renewed", "Renewed"
+        LOST = "lost", "Lost"
+
+    account = models.ForeignKey(KeyAccount, on_delete=models.CASCADE, related_name="renewals")
+    due_on = models.DateField(verbose_name="Due on")
+    value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        verbose_name="Contract value up for renewal",
+    )
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(null=True, blank=True, verbose_name="Decided on")
+    new_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        verbose_name="New contract value",
+    )
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        indexes = [models.Index(fields=["tenant", "account", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Renewal due {self.due_on:%-d %b %Y}"
 
 
 class CustomerFeedback(AccountChild):

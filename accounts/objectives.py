@@ -1,9 +1,13 @@
-"""Objectives and their KPIs as the pages show them: progress from baseline to target."""
+"""Objectives and their KPIs as the pages show them: progress from baseline to target; and
+marking an objective achieved."""
+
+import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 
 from accounts import metrics
 from accounts.models import KPI, GoalResponse, KeyAccount, KPIMeasurement, Objective
+from kamapp.audit import record_change, snapshot
 from kamapp.charts import Series, line_chart
 
 
@@ -52,3 +56,12 @@ def decorate(objectives) -> list[Objective]:
         objective.attainment_pct = round(100 * sum(known) / len(known)) if known else None
         out.append(objective)
     return out
+
+
+def mark_achieved(tenant, actor, objective: Objective, day: datetime.date) -> None:
+    """The customer reached the goal on `day` (as the KAM says): audited."""
+    fields = ["status", "achieved_on"]
+    before = snapshot(objective, fields)
+    objective.status, objective.achieved_on = Objective.Status.ACHIEVED, day
+    objective.save(update_fields=fields)
+    record_change(tenant, actor, "objective.achieve", objective, before, fields)

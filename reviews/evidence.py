@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts import alerts, handovers, health
 from accounts.models import CustomerFeedback, KeyAccount, Origin
 from accounts.process import conformance
+from reviews import outcomes
 
 # an account whose health fell by more than this over a period declined in it
 DECLINE = 5
@@ -80,6 +81,12 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
             "flags": [],
             "feedback": [],
             "conformance": [],
+            "objectives": outcomes.objectives_tally(),
+            "renewals": outcomes.renewals_tally(),
+            "earlier": {
+                "objectives": outcomes.objectives_tally(),
+                "renewals": outcomes.renewals_tally(),
+            },
         }
         for kam in kams
     }
@@ -120,10 +127,29 @@ def evidence(tenant, kams: list, cycle) -> dict[int, dict]:
             {"account": name, **flag} for flag in flags_over_time(at_before.get(pk), first, verdict)
         ]
     _feedback(tenant, out, held, start, end)
+    _outcomes(tenant, held, candidates, taken, start, end, out)
     for facts in out.values():
         facts["accounts"].sort(key=lambda a: (a["score"] is None, a["score"] or 0))
         facts["flags"].sort(key=lambda f: (f["severity"] != alerts.HIGH, f["account"]))
     return out
+
+
+def _outcomes(tenant, held: dict, candidates, taken: dict, start, end, out: dict) -> None:
+    """Objectives and renewals in the period, each account from its handover if taken over
+    in it, and in the period before for the accounts the KAM held then (from a handover in
+    that period, if any)."""
+    windows = {pk: (taken.get(pk, start), end) for pk in held}
+    before, last = previous_period(start, end), start - datetime.timedelta(days=1)
+    earlier_taken = handovers.taken_over(candidates, before, last)
+    earlier = {}
+    for pk, (owner, _) in held.items():
+        if pk in taken:  # the period before was someone else's
+            continue
+        if pk not in earlier_taken:
+            earlier[pk] = (before, last)
+        elif earlier_taken[pk][0] == owner:
+            earlier[pk] = (earlier_taken[pk][1], last)
+    outcomes.gather(tenant, held, windows, earlier, out)
 
 
 def _feedback(tenant, out: dict, held: dict, start, end) -> None:

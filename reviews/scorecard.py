@@ -42,6 +42,8 @@ DEFAULT = [
         "criteria": [
             {"key": "revenue", "label": "Revenue and margin", "weight": 30,
              "kind": "metric", "indicator": "lagging", "metric": "commercial"},
+            {"key": "renewals", "label": "Renewals kept", "weight": 15,
+             "kind": "metric", "indicator": "lagging", "metric": "renewals"},
             {"key": "plan_discipline", "label": "Account plan discipline", "weight": 15,
              "kind": "metric", "indicator": "leading", "metric": "plan"},
             {"key": "execution", "label": "Action execution", "weight": 15,
@@ -81,6 +83,8 @@ METRIC_LABELS = {
     "execution": "Action execution",
     "conformance": "Our KAM Process followed",
     "customer_view": "Customers' view of the KAM (survey)",
+    "objectives": "Objectives achieved (KAM-entered)",
+    "renewals": "Renewals renewed / lost (KAM-entered)",
 }
 
 
@@ -249,6 +253,38 @@ def _customer_view(facts: dict) -> dict | None:
     return {"score": round(25 * (mean - 1)), "value": value}
 
 
+# what the KAM typed in: the review says so beside the value
+KAM_ENTERED = {"origin": str(Origin.KAM.value), "origin_label": str(Origin.KAM.label)}
+
+
+def _objectives(facts: dict) -> dict | None:
+    """The share of the customers' objectives due in the period (or achieved early in it)
+    that the KAM marked achieved in it; dropped ones are named, not counted."""
+    tally = facts.get("objectives")
+    if not tally or not tally["due"]:
+        return None
+    dropped = f", {tally['dropped']} dropped" if tally["dropped"] else ""
+    value = f"{tally['achieved']} of {tally['due']} objectives due achieved{dropped}"
+    return {"score": round(100 * tally["achieved"] / tally["due"]), "value": value, **KAM_ENTERED}
+
+
+def _renewals(facts: dict) -> dict | None:
+    """The renewal rate of the renewals due in the period that are decided, with what is
+    still undecided and the contract value lost."""
+    tally = facts.get("renewals")
+    decided = tally["renewed"] + tally["lost"] if tally else 0
+    if not decided:
+        return None
+    open_ = f", {tally['pending']} undecided" if tally["pending"] else ""
+    rate = tally["renewed"] / decided
+    lost = "".join(f"; {v:,.0f} {currency} lost" for currency, v in tally["lost_value"].items())
+    value = (
+        f"{tally['renewed']} renewed, {tally['lost']} lost{open_} of {tally['due']} due: "
+        f"{rate:.0%} renewal rate{lost}"
+    )
+    return {"score": round(100 * rate), "value": value, **KAM_ENTERED}
+
+
 METRICS = {
     "attainment": _attainment,
     "health": _health,
@@ -260,9 +296,13 @@ METRICS = {
     "execution": _component("execution", "execution"),
     "conformance": _conformance,
     "customer_view": _customer_view,
+    "objectives": _objectives,
+    "renewals": _renewals,
 }
 # customer results: a KAM who moved weak accounts up scores for the move, not only the level
 REWARDS_CHANGE = {"attainment", "health"}
+# counted over a period: their change is against the period before, not the period's start
+AGAINST_PREVIOUS = {"objectives", "renewals"}
 # a change of this many points over the period is worth full marks for improvement
 FULL_IMPROVEMENT = 20
 
@@ -274,16 +314,22 @@ def improvement_score(change: int) -> int:
 
 def measure(name: str, facts: dict) -> dict | None:
     """A metric at the period's end with its change since the start (or the handover): the
-    same accounts measured at both points. Metrics that reward change score the better of
+    same accounts measured at both points; a count over the period, against the period
+    before. Metrics that reward change score the better of
     the level and the mean of level and improvement, so a move up counts and a fall is
     judged on the level alone (the red flags speak about falls)."""
     metric = METRICS[name]
     result = metric(facts)
     if result is None:
         return None
-    # the same accounts at the start; facts only known now (what customers said, the
-    # process followed) have no start of their own
-    first = metric({"verdicts": facts.get("start_verdicts", []), "feedback": []})
+    if name in AGAINST_PREVIOUS:
+        first = metric(facts.get("earlier", {}))
+        result["since"] = "in the period before"
+    else:
+        # the same accounts at the start; facts only known now (what customers said, the
+        # process followed) have no start of their own
+        first = metric({"verdicts": facts.get("start_verdicts", []), "feedback": []})
+        result["since"] = "at the start"
     result["level"] = result["score"]
     result["start"] = None if first is None else first["score"]
     result["change"] = None if first is None else result["score"] - first["score"]

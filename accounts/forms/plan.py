@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from accounts.forms.accounts import AccountChildForm, DateInput, people
 from accounts.models import KPI, AccountPlan, Action, KPIMeasurement, Objective
@@ -27,12 +30,43 @@ class ReviewForm(SafeInputs, forms.Form):
     note = forms.CharField(max_length=300, required=False, label="Review note")
 
 
+def not_in_future(day: datetime.date | None) -> datetime.date | None:
+    if day is not None and day > timezone.localdate():
+        raise forms.ValidationError("An objective cannot be achieved in the future.")
+    return day
+
+
 class ObjectiveForm(AccountChildForm):
     class Meta:
         model = Objective
-        fields = ["title", "description", "customer_owner", "target_date", "status"]
-        widgets = {"target_date": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "description", "customer_owner", "target_date", "status", "achieved_on"]
+        widgets = {
+            "target_date": DateInput(),
+            "achieved_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"title": "The customer's goal"}
+        help_texts = {"achieved_on": "For an achieved objective; today when left empty."}
+
+    def clean_achieved_on(self) -> datetime.date | None:
+        return not_in_future(self.cleaned_data["achieved_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") != Objective.Status.ACHIEVED:
+            cleaned["achieved_on"] = None
+        elif not cleaned.get("achieved_on") and "achieved_on" not in self.errors:
+            cleaned["achieved_on"] = timezone.localdate()
+        return cleaned
+
+
+class AchievedForm(SafeInputs, forms.Form):
+    """Mark an objective achieved, on a day that has come."""
+
+    achieved_on = forms.DateField(label="Achieved on", widget=DateInput())
+
+    def clean_achieved_on(self) -> datetime.date:
+        return not_in_future(self.cleaned_data["achieved_on"])
 
 
 class KPIForm(SafeInputs, forms.ModelForm):

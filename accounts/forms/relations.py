@@ -1,8 +1,9 @@
 from django import forms
+from django.utils import timezone
 
 from accounts import surveys
 from accounts.forms.accounts import AccountChildForm, DateInput
-from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction, Renewal
 from kamapp.inputs import SafeInputs
 from kamapp.trees import reaches
 
@@ -64,6 +65,47 @@ class InteractionForm(AccountChildForm):
             self.cleaned_data["contacts"], through_defaults={"tenant_id": interaction.tenant_id}
         )
         return interaction
+
+
+class RenewalForm(AccountChildForm):
+    """A renewal and its outcome: a decided one has a day that has come (today if left
+    empty); an undecided one has neither that day nor a new value."""
+
+    author_field = "recorded_by"
+
+    class Meta:
+        model = Renewal
+        fields = ["due_on", "value", "outcome", "decided_on", "new_value", "note"]
+        widgets = {"due_on": DateInput(), "decided_on": DateInput()}
+        help_texts = {"new_value": "What the customer renewed for, when renewed."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("due_on", self.account.renewal_date)
+            self.initial.setdefault("value", self.account.contract_value)
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("A renewal cannot be decided in the future.")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, due = cleaned.get("outcome"), cleaned.get("due_on")
+        if outcome == Renewal.Outcome.PENDING:
+            cleaned["decided_on"] = None
+        elif not cleaned.get("decided_on") and "decided_on" not in self.errors:
+            cleaned["decided_on"] = timezone.localdate()
+        if outcome != Renewal.Outcome.RENEWED:
+            cleaned["new_value"] = None
+        clash = Renewal.objects.filter(account=self.account, due_on=due).exclude(
+            pk=self.instance.pk
+        )
+        if due and clash.exists():
+            self.add_error("due_on", "A renewal due on this day is recorded already: edit it.")
+        return cleaned
 
 
 class FinancialPeriodForm(AccountChildForm):

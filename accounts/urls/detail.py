@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path(ACCOUNT + "objectives/<int:objective_pk>/kpis/", plan.kpi_create, name="kpi-create"),
     path(
+        ACCOUNT + "objectives/<int:objective_pk>/achieved/",
+        plan.objective_achieved,
+        name="objective-achieved",
+    ),
+    path(
         ACCOUNT + "kpis/<int:kpi_pk>/measurements/",
         plan.measurement_add,
         name="kpi-measurement-add",

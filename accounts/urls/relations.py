@@ -1,7 +1,7 @@
 from django.urls import path
 
-from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm
-from accounts.models import Contact, CustomerFeedback, FinancialPeriod
+from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm, RenewalForm
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Renewal
 from accounts.urls.detail import ACCOUNT
 from accounts.views import relations, surveys
 from accounts.views.tabs import edit_view
@@ -24,6 +24,12 @@ urlpatterns = [
         ACCOUNT + "financials/<int:financialperiod_pk>/edit/",
         edit_view(FinancialPeriod, FinancialPeriodForm, "financials", "financials"),
         name="financial-edit",
+    ),
+    path(ACCOUNT + "renewals/", relations.renewal_create, name="renewal-create"),
+    path(
+        ACCOUNT + "renewals/<int:renewal_pk>/edit/",
+        edit_view(Renewal, RenewalForm, "financials", "renewal"),
+        name="renewal-edit",
     ),
     path(ACCOUNT + "feedback/", relations.feedback, name="account-feedback"),
     path(

@@ -10,6 +10,7 @@ from accounts import metrics, objectives, overview, plans
 from accounts.access import account_access, get_child_or_404, get_kpi, get_plan_revision
 from accounts.forms.plan import (
     AccountPlanForm,
+    AchievedForm,
     ActionForm,
     ActionStatusForm,
     KPIForm,
@@ -101,10 +102,32 @@ def objective_context(account) -> dict:
         "objectives": objectives.decorate(objectives.with_kpis(account)),
         "kpi_form": KPIForm(auto_id=False),
         "measurement_form": MeasurementForm(initial={"date": timezone.localdate()}),
+        "achieved_form": AchievedForm(initial={"achieved_on": timezone.localdate()}, auto_id=False),
     }
 
 
 account_objectives = tab_view("objectives", objective_context, ObjectiveForm, "objective")
+
+
+@require_POST
+def objective_achieved(
+    request: TenantRequest, slug: str, keyaccount_pk: int, objective_pk: int
+) -> HttpResponse:
+    """Mark an objective achieved; a wrong day is shown beside its field on the tab."""
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
+    objective = get_child_or_404(Objective, account, objective_pk)
+    form = AchievedForm(request.POST, auto_id=False)
+    if not form.is_valid():
+        context = objective_context(account)
+        for row in context["objectives"]:
+            if row.pk == objective.pk:
+                row.achieved_form = form
+        return render_tab(request, access, "objectives", context)
+    day = form.cleaned_data["achieved_on"]
+    objectives.mark_achieved(request.tenant, request.user, objective, day)
+    messages.success(request, f"“{objective.title}” marked achieved.")
+    return redirect("account-objectives", slug=slug, keyaccount_pk=account.pk)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """Stakeholders, interactions, financials, feedback and history tabs."""
 
+from django.contrib import messages
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -13,6 +14,7 @@ from accounts.forms.relations import (
     FeedbackForm,
     FinancialPeriodForm,
     InteractionForm,
+    RenewalForm,
     SurveyRequestForm,
 )
 from accounts.models import (
@@ -21,10 +23,11 @@ from accounts.models import (
     Interaction,
     KeyAccount,
     Origin,
+    Renewal,
     SurveyRequest,
 )
 from accounts.orgchart import org_chart
-from accounts.views.tabs import render_tab, tab_view
+from accounts.views.tabs import render_tab, save_audited, tab_view
 from kamapp.audit import record
 from kamapp.charts import SWATCHES, Series, line_chart
 from kamapp.history import listing as history_listing
@@ -99,7 +102,17 @@ def feedback_context(account: KeyAccount) -> dict:
 
 stakeholders = tab_view("stakeholders", stakeholder_context, ContactForm, "contact")
 interactions = tab_view("interactions", interaction_context, InteractionForm, "interaction")
-financial_periods = tab_view("financials", financials.table, FinancialPeriodForm, "financials")
+
+
+def financials_context(account) -> dict:
+    return {
+        **financials.table(account),
+        "renewals": Renewal.objects.filter(account=account),
+        "renewal_form": RenewalForm(account=account),
+    }
+
+
+financial_periods = tab_view("financials", financials_context, FinancialPeriodForm, "financials")
 feedback = tab_view("feedback", feedback_context, FeedbackForm, "feedback")
 
 
@@ -137,3 +150,17 @@ def history(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpRespon
         | Q(changes__account=account.pk)
     )
     return render_tab(request, access, "history", history_listing(request, events, request.tenant))
+
+
+@require_POST
+def renewal_create(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
+    """Record a renewal from the Financials tab; a wrong field is shown beside it there."""
+    access = account_access(request.membership, keyaccount_pk, edit=True)
+    account = access.obj
+    form = RenewalForm(request.POST, account=account)
+    if not form.is_valid():
+        context = {**financials_context(account), "renewal_form": form}
+        return render_tab(request, access, "financials", context)
+    renewal = save_audited(request, form, "renewal.create")
+    messages.success(request, f"{renewal} recorded: {renewal.get_outcome_display().lower()}.")
+    return redirect("account-financials", slug=slug, keyaccount_pk=account.pk)

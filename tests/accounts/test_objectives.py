@@ -51,3 +51,59 @@ def test_objectives_tab_renders_the_chart(client, org_a, account):
     client.force_login(org_a.leader.user)
     page = client.get(url(org_a, "account-objectives", account)).text
     assert "<svg" in page and "Downtime over time" in page and "Add measurement" not in page
+
+
+def test_the_kam_marks_an_objective_achieved(client, org_a, account):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Objective
+    from kamapp.models import AuditEvent
+
+    objective = make_objective(account)
+    client.force_login(org_a.kam.user)
+    tab = client.get(url(org_a, "account-objectives", account)).text
+    assert "Mark achieved" in tab and f'value="{timezone.localdate():%Y-%m-%d}"' in tab
+    mark = url(org_a, "objective-achieved", account, objective_pk=objective.pk)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    wrong = client.post(mark, {"achieved_on": tomorrow.isoformat()})
+    assert wrong.status_code == 200
+    assert (
+        "cannot be achieved in the future" in wrong.text
+        and '<details class="add-kpi" open' in wrong.text
+    )
+    objective.refresh_from_db()
+    assert objective.status == "active" and objective.achieved_on is None
+    assert client.post(mark, {"achieved_on": "2026-10-02"}).status_code == 302
+    objective.refresh_from_db()
+    assert (objective.status, objective.achieved_on) == ("achieved", datetime.date(2026, 10, 2))
+    event = AuditEvent.objects.get(verb="objective.achieve")
+    assert event.changes["status"] == ["active", "achieved"]
+    history = client.get(url(org_a, "account-history", account)).text
+    assert "marked the customer goal “Cut downtime” achieved on 2026-10-02" in history
+    page = client.get(url(org_a, "account-objectives", account)).text
+    assert "achieved 2 Oct 2026" in page
+
+    client.force_login(org_a.leader.user)  # reads, does not write
+    assert client.post(mark, {"achieved_on": "2026-10-02"}).status_code == 403
+    assert Objective.objects.get().status == "achieved"
+
+
+def test_the_objective_form_keeps_the_achieved_day_with_the_status(client, org_a, account):
+    import datetime
+
+    from django.utils import timezone
+
+    objective = make_objective(account)
+    client.force_login(org_a.kam.user)
+    edit = url(org_a, "objective-edit", account, objective_pk=objective.pk)
+    data = {"title": "Cut downtime", "status": "achieved", "achieved_on": ""}
+    assert client.post(edit, data).status_code == 302
+    objective.refresh_from_db()
+    assert objective.achieved_on == timezone.localdate()  # today when left empty
+    later = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    assert "in the future" in client.post(edit, {**data, "achieved_on": later}).text
+    client.post(edit, {**data, "status": "active", "achieved_on": "2026-01-05"})
+    objective.refresh_from_db()
+    assert (objective.status, objective.achieved_on) == ("active", None)

@@ -41,16 +41,16 @@ def test_admins_edit_the_scorecard_and_open_cycles_keep_theirs(client, org_a):
         "section-2-label": "Growth",  # a new section
         "section-2-weight": 20,
         "criterion-0-DELETE": "on",  # KPI attainment goes
-        "criterion-8-section": "customer",  # contact cadence moves to the customer section
-        "criterion-10-label": "Renewal conversations",  # a new criterion
-        "criterion-10-section": "customer",
-        "criterion-10-kind": "rating",
-        "criterion-10-indicator": "leading",
-        "criterion-10-weight": 10,
+        "criterion-9-section": "customer",  # contact cadence moves to the customer section
+        "criterion-11-label": "Renewal conversations",  # a new criterion
+        "criterion-11-section": "customer",
+        "criterion-11-kind": "rating",
+        "criterion-11-indicator": "leading",
+        "criterion-11-weight": 10,
     }
-    missing_metric = client.post(url, {**edited, "criterion-10-kind": "metric"})
+    missing_metric = client.post(url, {**edited, "criterion-11-kind": "metric"})
     assert "Choose the data this criterion is measured by." in missing_metric.text
-    unweighted = client.post(url, {**edited, **{f"criterion-{n}-weight": 0 for n in range(4, 10)}})
+    unweighted = client.post(url, {**edited, **{f"criterion-{n}-weight": 0 for n in range(4, 11)}})
     assert "Internal results: give one criterion a weight." in unweighted.text
     assert client.post(url, edited).status_code == 302
 
