@@ -25,14 +25,16 @@ def visible_reviews(membership: Membership) -> QuerySet[PerformanceReview]:
 
 def waiting_for(membership: Membership) -> Q:
     """The reviews waiting for the member's step: their own self-assessment, and the reviews
-    they are to finalise (leaders and admins: also those without a reviewer)."""
+    they are to finalise, after calibration in a cycle that calibrates (leaders and admins:
+    also those without a reviewer)."""
     Status = PerformanceReview.Status
     mine = Q(kam=membership, status=Status.SELF_ASSESSMENT)
     if membership.role != Role.KAM:
         to_review = Q(reviewer=membership)
         if membership.role in ALL_REVIEWS:
             to_review |= Q(reviewer=None)
-        mine |= to_review & Q(status=Status.MANAGER_REVIEW) & ~Q(kam=membership)
+        finalise = [Status.MANAGER_REVIEW, Status.CALIBRATION]
+        mine |= to_review & Q(status__in=finalise) & ~Q(kam=membership)
     return mine
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from accounts.models import Tier
 from kamapp.audit import record
 from kamapp.models import Membership
-from reviews import scorecard
+from reviews import scorecard, workflow
 from reviews.access import visible_reviews
 from reviews.evidence import evidence
 from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
@@ -126,6 +126,7 @@ def _row(review: PerformanceReview, card: dict, placed: dict) -> dict:
     hardness = difficulty(card["accounts"], placed)
     return {
         "review": review,
+        "adjustable": workflow.may_calibrate(review),
         "card": card,
         "gap": round(sum(gaps) / len(gaps), 1) if gaps else None,
         "rating_score": scorecard.weighted(ratings),
@@ -151,6 +152,7 @@ def calibration(member: Membership, cycle: ReviewCycle) -> dict:
     placed = _rpm(held, cycle)
     rows = []
     for review in reviews:
+        review.cycle = cycle
         card = review.scorecard
         if card is None:
             ratings = {r.criterion: r for r in review.ratings.all()}

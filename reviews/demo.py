@@ -1,6 +1,7 @@
-"""Demo reviews: last quarter's cycle, one review waiting for its reviewer and, in the full
-demo, one finalised (its packet is made by the worker), and the quarter before it finalised
-for every KAM, so each has a history."""
+"""Demo reviews: last quarter's cycle (calibrated), one review waiting for its reviewer and,
+in the full demo, one finalised after calibration (its packet is made by the worker) and one
+waiting in calibration, and the quarter before it finalised for every KAM, so each has a
+history."""
 
 import datetime
 
@@ -35,10 +36,12 @@ def seed(tenant, size: int | None = None) -> None:
         "self_due": today + datetime.timedelta(days=7),
         "review_due": today + datetime.timedelta(days=21),
     }
-    cycle = workflow.open_cycle(tenant, opener.user, name, start, end, **dues)
+    cycle = workflow.open_cycle(tenant, opener.user, name, start, end, calibrate=True, **dues)
     reviews = list(cycle.reviews.select_related("kam__user", "reviewer__user", "cycle", "tenant"))
     keys = [c["key"] for c in scorecard.criteria(scorecard.template_for(tenant))]
-    for n, review in enumerate(reviews[: 1 if size else 2]):
+    # the first waits for its reviewer; the second is finalised after calibration; in the
+    # full demo the third waits in calibration
+    for n, review in enumerate(reviews[: 1 if size else 3]):
         workflow.submit_self_assessment(
             review,
             review.kam.user,
@@ -46,14 +49,17 @@ def seed(tenant, size: int | None = None) -> None:
             "customer still needs work.",
             {key: (SELF.get(key), None) for key in keys},
         )
-        if n == 1 and review.reviewer is not None:
-            workflow.finalise(
-                review,
-                review.reviewer.user,
-                "Strong relationships and plan discipline. Next period: protect margin "
-                "and move the lagging KPIs before selling more.",
-                {key: (SELF.get(key, 3), "") for key in keys},
-            )
+        if n == 0 or review.reviewer is None:
+            continue
+        workflow.submit_for_calibration(
+            review,
+            review.reviewer.user,
+            "Strong relationships and plan discipline. Next period: protect margin "
+            "and move the lagging KPIs before selling more.",
+            {key: (SELF.get(key, 3), "") for key in keys},
+        )
+        if n == 1:
+            workflow.finalise(review, review.reviewer.user, review.manager_summary)
     if size is None:
         _earlier(tenant, opener, start, keys)
 

@@ -15,7 +15,7 @@ RATINGS = [("", "—"), *((n, f"{n} · {label}") for n, label in enumerate(
 class CycleForm(SafeInputs, forms.ModelForm):
     class Meta:
         model = ReviewCycle
-        fields = ["name", "period_start", "period_end", "self_due", "review_due"]
+        fields = ["name", "period_start", "period_end", "self_due", "review_due", "calibrate"]
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -38,6 +38,7 @@ class CycleForm(SafeInputs, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.tenant = tenant
         self.fields["name"].widget.attrs["placeholder"] = "e.g. Q4 2026"
+        self.fields["calibrate"].initial = True  # new cycles calibrate unless unticked
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

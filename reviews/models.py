@@ -28,6 +28,12 @@ class ReviewCycle(TenantModel):
     review_due = models.DateField(null=True, blank=True)  # reviews finalised by
     # the scorecard the cycle was opened with: editing the tenant's later leaves it alone
     sections = models.JSONField(null=True, blank=True)
+    # reviewers submit their ratings for calibration, and finalise only after it
+    calibrate = models.BooleanField(
+        default=False,
+        verbose_name="Calibrate ratings before finalising",
+        help_text="Reviewers submit their ratings; leaders may adjust them; reviewers finalise.",
+    )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -49,6 +55,7 @@ class PerformanceReview(TenantModel):
     class Status(models.TextChoices):
         SELF_ASSESSMENT = "self_assessment", "Self-assessment"
         MANAGER_REVIEW = "manager_review", "Manager review"
+        CALIBRATION = "calibration", "Calibration"
         FINALISED = "finalised", "Finalised"
 
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="reviews")
@@ -63,6 +70,7 @@ class PerformanceReview(TenantModel):
     scorecard = PlainJSONField(null=True, blank=True)
     overall = models.PositiveSmallIntegerField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    calibration_submitted_at = models.DateTimeField(null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
     notified_status = models.CharField(max_length=20, blank=True)  # the step last mailed about
     reminded_status = models.CharField(max_length=20, blank=True)  # the overdue step reminded
@@ -91,6 +99,7 @@ class PerformanceReview(TenantModel):
         return {
             self.Status.SELF_ASSESSMENT: self.cycle.self_due,
             self.Status.MANAGER_REVIEW: self.cycle.review_due,
+            self.Status.CALIBRATION: self.cycle.review_due,
         }.get(self.status)
 
     @property

@@ -10,6 +10,7 @@ def register() -> None:
             "review_cycle.delete": "{actor} deleted the review cycle {object}",
             "review.reassign": "{actor} handed the review {object} to a new reviewer",
             "review.self_assessment": "{actor} submitted the self-assessment for {object}",
+            "review.submit_calibration": "{actor} submitted the review {object} for calibration",
             "review.finalise": "{actor} finalised the review {object}",
             "scorecard.weights": "{actor} changed the scorecard weights",
             "scorecard.edit": "{actor} edited the scorecard",

@@ -82,7 +82,7 @@ def cycle_delete(request: TenantRequest, slug: str, reviewcycle_pk: int) -> Http
 def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, data=None) -> dict:
     """The form the requester may fill at the review's current step (the other is None).
     `criteria` with the KAM's ratings start the reviewer's form from them."""
-    forms = {"self_form": None, "manager_form": None}
+    forms = {"self_form": None, "manager_form": None, "finalise_form": None}
     if review.status == Status.SELF_ASSESSMENT and can(
         request.membership, "review.self_assess", review
     ):
@@ -92,6 +92,10 @@ def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, da
     ):
         initial = {f"rating_{c['key']}": c.get("self_rating") for c in criteria}
         forms["manager_form"] = RatingsForm(data, criteria=criteria, reviewer=True, initial=initial)
+    elif review.status == Status.CALIBRATION and can(request.membership, "review.manage", review):
+        # the ratings stand as calibrated: the reviewer finalises with their summary
+        initial = {"summary": review.manager_summary}
+        forms["finalise_form"] = RatingsForm(data, criteria=[], reviewer=True, initial=initial)
     return forms
 
 
@@ -102,6 +106,7 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
     scorecard.compare(card, previous.scorecard if previous else None)
     context = {
         "review": review,
+        "steps": workflow.steps(review),
         "card": card,
         "chart": scorecard.chart(card),
         "kinds": scorecard.KINDS,
@@ -118,6 +123,7 @@ def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpR
         else None,
         "previous": previous,
         "may_manage": can(request.membership, "review.manage", review),
+        "may_calibrate": can(request.membership, "review.calibrate", review),
         **_voice_forms(request, review),
         "reviewer_form": ReviewerForm(review=review)
         if review.status != Status.FINALISED and can(request.membership, "reviews.open_cycle")
@@ -156,17 +162,24 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
         raise PermissionDenied
     if not form.is_valid():
         return _page(request, review, request.POST)
-    step = workflow.submit_self_assessment if name == "self_form" else workflow.finalise
+    to_calibration = name == "manager_form" and review.cycle.calibrate
+    step = {
+        "self_form": workflow.submit_self_assessment,
+        "manager_form": workflow.submit_for_calibration if to_calibration else workflow.finalise,
+        "finalise_form": workflow.finalise,
+    }[name]
     try:
         step(review, request.user, form.cleaned_data["summary"], form.ratings())
     except workflow.WrongStep:
         messages.error(request, "This review has moved on meanwhile; here is where it stands.")
         return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
-    done = {
-        "self_form": "Self-assessment sent to your reviewer.",
-        "manager_form": "Review finalised: the packet is on its way to leadership.",
-    }
-    messages.success(request, done[name])
+    if name == "self_form":
+        done = "Self-assessment sent to your reviewer."
+    elif to_calibration:
+        done = "Submitted for calibration: you finalise once leaders have calibrated it."
+    else:
+        done = "Review finalised: the packet is on its way to leadership."
+    messages.success(request, done)
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
 
 
@@ -289,6 +302,8 @@ def review_calibrate(request: TenantRequest, slug: str, performancereview_pk: in
     form = CalibrationForm(request.POST, criteria=criteria)
     if review.status == Status.FINALISED:
         messages.error(request, "A finalised review is no longer calibrated.")
+    elif not workflow.may_calibrate(review):
+        messages.error(request, "Its reviewer has not submitted it for calibration yet.")
     elif not form.is_valid():
         messages.error(request, "Choose a rated criterion, a rating and say why.")
     else:

@@ -20,6 +20,8 @@ def _label(review: PerformanceReview) -> str:
         return f"Your self-assessment for {review.cycle.name}"
     if review.status == Status.MANAGER_REVIEW:
         return f"Review {review.kam.user.full_name} for {review.cycle.name}"
+    if review.status == Status.CALIBRATION:
+        return f"Finalise {review.kam.user.full_name}'s {review.cycle.name} review (calibration)"
     return f"Sign off your {review.cycle.name} review"
 
 

@@ -1,10 +1,12 @@
-"""The review workflow: open a cycle, self-assessment, manager review, finalise, sign-off
-(and, once, an admin's reopening).
+"""The review workflow: open a cycle, self-assessment, manager review, calibration, finalise,
+sign-off (and, once, an admin's reopening).
 
-Self-assessment → manager review → finalised; each step is one function that checks the
-status it starts from (a conditional update, so a double submit moves nothing twice), saves
-the ratings, and leaves an audit event. Finalising freezes the scorecard and queues the PDF
-packet for leadership.
+Self-assessment → manager review → finalised; in a cycle that calibrates, the reviewer
+submits their ratings for calibration first, leaders may adjust them there, and the reviewer
+finalises after seeing the calibrated ratings and the reasons. Each step is one function that
+checks the status it starts from (a conditional update, so a double submit moves nothing
+twice), saves the ratings, and leaves an audit event. Finalising freezes the scorecard and
+queues the PDF packet for leadership.
 """
 
 from django.db import transaction
@@ -27,9 +29,9 @@ class WrongStep(Exception):
 
 
 @transaction.atomic
-def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> ReviewCycle:
-    """A cycle with a review for every active KAM, reviewed by their manager. `dues`:
-    `self_due` and `review_due` dates."""
+def open_cycle(tenant, actor, name: str, period_start, period_end, **options) -> ReviewCycle:
+    """A cycle with a review for every active KAM, reviewed by their manager. `options`:
+    `self_due` and `review_due` dates, and `calibrate`."""
     cycle = ReviewCycle.objects.create(
         tenant=tenant,
         name=name,
@@ -37,7 +39,7 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **dues) -> Re
         period_end=period_end,
         created_by=actor,
         sections=scorecard.template_for(tenant),
-        **dues,
+        **options,
     )
     kams = Membership.objects.for_tenant(tenant).active().filter(role=Role.KAM)
     reviews = PerformanceReview.objects.bulk_create(
@@ -119,12 +121,49 @@ def submit_self_assessment(review, actor, summary: str, ratings: dict) -> None:
     _notify(review)
 
 
+def steps(review: PerformanceReview) -> list[tuple[str, str, str]]:
+    """The review's steps as (status, label, "is-done" / "is-current" / ""): calibration only
+    in a cycle that calibrates."""
+    shown = [s for s in Status if s != Status.CALIBRATION or review.cycle.calibrate]
+    at = shown.index(review.status) if review.status in shown else 0
+    return [
+        (s.value, s.label, "is-current" if n == at else "is-done" if n < at else "")
+        for n, s in enumerate(shown)
+    ]
+
+
+def may_calibrate(review: PerformanceReview) -> bool:
+    """Leaders adjust ratings while a review is in calibration (in a cycle without that step:
+    any time before it is finalised)."""
+    if review.cycle.calibrate:
+        return review.status == Status.CALIBRATION
+    return review.status != Status.FINALISED
+
+
 @transaction.atomic
-def finalise(review, actor, summary: str, ratings: dict) -> dict:
-    """Save the reviewer's ratings, freeze the scorecard and queue the packet."""
+def submit_for_calibration(review, actor, summary: str, ratings: dict) -> None:
+    """The reviewer's ratings and summary go to calibration; finalising waits for it."""
+    if not review.cycle.calibrate:
+        raise WrongStep
     _save_ratings(review, "manager_rating", ratings)
+    _move(review, Status.MANAGER_REVIEW, status=Status.CALIBRATION, manager_summary=summary,
+          calibration_submitted_at=timezone.now())  # fmt: skip
+    given = {key: rating for key, (rating, _) in ratings.items()}
+    record(review.tenant, actor, "review.submit_calibration", review, {"ratings": given})
+
+
+@transaction.atomic
+def finalise(review, actor, summary: str, ratings: dict | None = None) -> dict:
+    """Save the reviewer's ratings, freeze the scorecard and queue the packet. In a cycle
+    that calibrates, only a review submitted for calibration is finalised, with the ratings
+    as calibrated (`ratings` is not taken then)."""
+    start = Status.CALIBRATION if review.cycle.calibrate else Status.MANAGER_REVIEW
+    if review.status != start:
+        raise WrongStep
+    if start == Status.MANAGER_REVIEW:
+        _save_ratings(review, "manager_rating", ratings or {})
     frozen = scorecard.for_review(review)
-    _move(review, Status.MANAGER_REVIEW, status=Status.FINALISED, manager_summary=summary,
+    _move(review, start, status=Status.FINALISED, manager_summary=summary,
           scorecard=frozen, overall=frozen["overall"], finalised_at=timezone.now())  # fmt: skip
     record(review.tenant, actor, "review.finalise", review, {"overall": frozen["overall"]})
     send_on_commit(send_packet, review.tenant_id, review.pk)
@@ -153,8 +192,9 @@ def reopen(review: PerformanceReview, actor, reason: str) -> None:
     packets so far kept and marked superseded, the new one mailed when it is finalised."""
     now = timezone.now()
     _move(review, Status.FINALISED, status=Status.MANAGER_REVIEW, scorecard=None, overall=None,
-          finalised_at=None, reopened_at=now, reopen_reason=reason, acknowledged_at=None,
-          agrees=None, acknowledgement="", notified_status="")  # fmt: skip
+          finalised_at=None, calibration_submitted_at=None, reopened_at=now,
+          reopen_reason=reason, acknowledged_at=None, agrees=None, acknowledgement="",
+          notified_status="")  # fmt: skip
     review.packets.filter(superseded_at=None).update(superseded_at=now)
     record(review.tenant, actor, "review.reopen", review, {"reason": reason})
     _notify(review)

@@ -55,9 +55,17 @@ def test_calibration_then_sign_off(live_server, page, console_errors, org_a):
     make_account(org_a, "Initech")
     start = datetime.date(2026, 7, 1)
     cycle = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3 2026", start,
-                                start + datetime.timedelta(days=91))  # fmt: skip
+                                start + datetime.timedelta(days=91), calibrate=True)  # fmt: skip
     review = cycle.reviews.get(kam=org_a.kam)
     workflow.submit_self_assessment(review, org_a.kam.user, "Mine.", {"leadership": (5, None)})
+
+    sign_in(page, live_server, org_a.supervisor.user)  # the reviewer submits for calibration
+    page.goto(f"{live_server.url}/o/{org_a.tenant.slug}/reviews/{review.pk}/")
+    page.get_by_label("Overall assessment").fill("Strong quarter.")
+    page.get_by_role("button", name="Submit for calibration").click()
+    expect(page.get_by_text("you finalise once leaders have calibrated it")).to_be_visible()
+    expect(page.locator(".steps .is-current")).to_have_text("Calibration")
+    page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server, org_a.leader.user)
     page.get_by_role("link", name="Reviews").click()
@@ -74,6 +82,8 @@ def test_calibration_then_sign_off(live_server, page, console_errors, org_a):
     sign_in(page, live_server, org_a.supervisor.user)
     page.goto(f"{live_server.url}/o/{org_a.tenant.slug}/reviews/{review.pk}/")
     expect(page.get_by_text("Calibrated to 3: In line with the team.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Finalise after calibration")).to_be_visible()
+    expect(page.get_by_label("Overall assessment")).to_have_value("Strong quarter.")
     page.get_by_label("Overall assessment").fill("Calibrated and fair.")
     page.get_by_role("button", name="Finalise review").click()
     expect(page.locator(".steps .is-current")).to_have_text("Finalised")

@@ -9,6 +9,7 @@ from kamapp.models import AuditEvent, Role
 from reviews import calibration, workflow
 from reviews.models import CriterionRating
 from tests.accounts.conftest import make_account
+from tests.reviews.test_outcomes import outcomes
 
 START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
 
@@ -106,7 +107,7 @@ def test_the_calibration_page_takes_fixed_queries(
 
     def count(c) -> int:
         # session, membership, cycle, reviews + ratings, evidence (health inputs gathered
-        # three times, handovers, feedback), RPM placements
+        # three times, handovers, feedback, objectives, renewals), RPM placements
         with django_assert_max_num_queries(70) as queries:
             assert client.get(url(org_a, c)).status_code == 200
         return len(queries.captured_queries)
@@ -114,9 +115,83 @@ def test_the_calibration_page_takes_fixed_queries(
     few = count(cycle)
     for n in range(6):
         kam = org_a.add(Role.KAM, manager=org_a.supervisor, email=f"k{n}@acme.test")
-        make_account(org_a, f"Account {n}", owner=kam)
+        outcomes(make_account(org_a, f"Account {n}", owner=kam))
     bigger = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q4 2026", START, END)
     review = bigger.reviews.first()
     workflow.submit_self_assessment(review, review.kam.user, "Mine", {"leadership": (4, None)})
     workflow.finalise(review, org_a.supervisor.user, "Fine", {"leadership": (4, "")})
     assert count(bigger) <= few  # the nav badge may come from its cache the second time
+
+
+def test_reviewer_submits_leaders_calibrate_reviewer_finalises(client, org_a):
+    make_account(org_a, "Initech")
+    cycle = workflow.open_cycle(
+        org_a.tenant, org_a.leader.user, "Q3 2026", START, END, calibrate=True
+    )
+    review = cycle.reviews.get(kam=org_a.kam)
+    workflow.submit_self_assessment(review, org_a.kam.user, "Mine", {"leadership": (4, None)})
+    page = reverse("review-detail", args=[org_a.tenant.slug, review.pk])
+    submit = reverse("review-submit", args=[org_a.tenant.slug, review.pk])
+    adjust = reverse("review-calibrate", args=[org_a.tenant.slug, review.pk])
+    change = {"criterion": "leadership", "rating": 3, "reason": "In line with the team."}
+
+    client.force_login(org_a.leader.user)  # nothing to calibrate before the reviewer submits
+    assert "not submitted it for calibration" in client.post(adjust, change, follow=True).text
+    assert not CriterionRating.objects.filter(calibrated_rating__isnull=False).exists()
+    with pytest.raises(workflow.WrongStep):  # no finalising past calibration
+        workflow.finalise(review, org_a.supervisor.user, "Too soon", {"leadership": (5, "")})
+
+    client.force_login(org_a.supervisor.user)
+    assert "Submit for calibration" in client.get(page).text
+    client.post(submit, {"rating_leadership": 5, "summary": "Strong quarter."})
+    review.refresh_from_db()
+    assert review.status == "calibration" and review.calibration_submitted_at is not None
+    assert review.manager_summary == "Strong quarter." and review.scorecard is None
+    event = AuditEvent.objects.get(verb="review.submit_calibration")
+    assert event.changes["ratings"]["leadership"] == 5
+
+    client.force_login(org_a.leader.user)
+    assert "Adjust…" in client.get(url(org_a, cycle)).text
+    client.post(adjust, change)
+    client.force_login(org_a.supervisor.user)
+    shown = client.get(page)
+    assert "Finalise after calibration" in shown.text
+    assert "Calibrated to 3: In line with the team." in shown.text
+    assert [s[2] for s in shown.context["steps"]] == ["is-done", "is-done", "is-current", ""]
+    # the ratings stand as calibrated: a rating posted with the summary is not taken
+    client.post(submit, {"rating_leadership": 5, "summary": "Calibrated and fair."})
+    review.refresh_from_db()
+    assert review.status == "finalised" and review.manager_summary == "Calibrated and fair."
+    (leadership,) = [
+        c for s in review.scorecard["sections"] for c in s["criteria"] if c["key"] == "leadership"
+    ]
+    assert (leadership["manager_rating"], leadership["calibrated_rating"]) == (5, 3)
+    assert leadership["score"] == 50
+    client.force_login(org_a.leader.user)
+    assert "no longer calibrated" in client.post(adjust, change, follow=True).text
+
+
+def test_cycles_calibrate_unless_unticked_and_a_cycle_without_keeps_the_old_way(client, org_a):
+    client.force_login(org_a.leader.user)
+    listing = reverse("review-list", args=[org_a.tenant.slug])
+    assert client.get(listing).context["form"]["calibrate"].value() is True
+    data = {"name": "Q3 2026", "period_start": START, "period_end": END, "calibrate": "on"}
+    client.post(listing, data)
+    client.post(listing, {**data, "name": "Q3 bis", "calibrate": ""})
+    calibrated, plain = (c.calibrate for c in cycle_by_name(org_a, "Q3 2026", "Q3 bis"))
+    assert calibrated and not plain
+    review = cycle_by_name(org_a, "Q3 bis")[0].reviews.first()
+    assert [s[0] for s in workflow.steps(review)] == [
+        "self_assessment",
+        "manager_review",
+        "finalised",
+    ]
+    with pytest.raises(workflow.WrongStep):
+        workflow.submit_for_calibration(review, org_a.supervisor.user, "x", {})
+
+
+def cycle_by_name(org, *names):
+    from reviews.models import ReviewCycle
+
+    found = {c.name: c for c in ReviewCycle.objects.filter(tenant=org.tenant, name__in=names)}
+    return [found[name] for name in names]

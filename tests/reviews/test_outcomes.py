@@ -32,6 +32,15 @@ def renewal(account, due_on, outcome, value="100000"):
     )
 
 
+def outcomes(account) -> None:
+    """An objective achieved and a renewal lost in the period, one of each the period before:
+    for the query counts."""
+    goal(account, day(2026, 8, 1), "achieved", day(2026, 7, 20))
+    goal(account, day(2026, 5, 1))
+    renewal(account, day(2026, 9, 15), Renewal.Outcome.LOST)
+    renewal(account, day(2026, 5, 15), Renewal.Outcome.RENEWED)
+
+
 def test_objectives_achieved_in_the_period_against_the_period_before(org_a):
     account = make_account(org_a)
     goal(account, day(2026, 8, 1), "achieved", day(2026, 7, 20))  # due and achieved in it

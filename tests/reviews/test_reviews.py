@@ -16,6 +16,7 @@ from reviews import evidence, notify, scorecard, workflow
 from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 from reviews.tasks import remind_overdue_reviews, requeue_packets, send_packet
 from tests.accounts.conftest import make_account, make_contact
+from tests.reviews.test_outcomes import outcomes
 
 START, END = datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)
 
@@ -213,7 +214,7 @@ def test_evidence_takes_fixed_queries(org_a, django_assert_max_num_queries):
     def run():
         kams = list(Membership.objects.filter(tenant=org_a.tenant, role=Role.KAM))
         # health inputs three times (period end, start, the period before), handovers,
-        # feedback, process conformance
+        # feedback, process conformance, objectives, renewals
         with tenant_context(org_a.tenant.pk), django_assert_max_num_queries(50) as queries:
             evidence.evidence(org_a.tenant, kams, cycle)
         return len(queries.captured_queries)
@@ -222,7 +223,7 @@ def test_evidence_takes_fixed_queries(org_a, django_assert_max_num_queries):
     few = run()
     for n in range(12):
         extra = org_a.add(Role.KAM, email=f"k{n}@acme.test")
-        make_account(org_a, f"Account {n}", owner=extra)
+        outcomes(make_account(org_a, f"Account {n}", owner=extra))
     assert run() == few
 
 
@@ -310,7 +311,8 @@ def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert
     workflow.submit_self_assessment(review, org_a.kam.user, "Done.", {"leadership": (4, None)})
 
     def count() -> int:
-        # health inputs are gathered three times (period end, start, the period before)
+        # health inputs are gathered three times (period end, start, the period before);
+        # objectives and renewals once each
         with django_assert_max_num_queries(75) as queries:
             assert client.get(url).status_code == 200
         return len(queries.captured_queries)
@@ -319,6 +321,7 @@ def test_the_review_page_takes_fixed_queries(client, org_a, cycle, django_assert
     for n in range(10):
         account = make_account(org_a, f"More {n}")
         CustomerFeedback.objects.create(tenant=org_a.tenant, account=account, date=END, nps=8)
+        outcomes(account)
     assert count() <= few  # the navigation badge may come from the cache the second time
 
 
