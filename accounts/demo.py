@@ -481,7 +481,8 @@ def _survey(tenant, account, owner, contact, state, add) -> None:
 
 def _outcomes(tenant, account, owner, index, today, add, lost) -> None:
     """A goal the customer reached and a renewal decided in the last months (no random draw:
-    the rest of the demo stays as it was). The discounting customer did not renew."""
+    the rest of the demo stays as it was). The discounting customer did not renew, last
+    quarter."""
     achieved = today - datetime.timedelta(days=30 + 25 * (index % 5))
     add(
         Objective(
@@ -495,6 +496,9 @@ def _outcomes(tenant, account, owner, index, today, add, lost) -> None:
     )
     outcome = Renewal.Outcome.LOST if lost else Renewal.Outcome.RENEWED
     due = today - datetime.timedelta(days=20 + 30 * (index % 6))
+    if lost:  # mid last quarter: the demo's review cycle shows it
+        due = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        due -= datetime.timedelta(days=45)
     add(
         Renewal(
             tenant=tenant,
