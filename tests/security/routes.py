@@ -5,6 +5,7 @@ Object ids in routes are named `<model_name>_pk` (e.g. `membership_pk`); `popula
 the tenant such an object.
 """
 
+import datetime
 import re
 
 from django.apps import apps
@@ -35,8 +36,9 @@ def tenant_routes() -> list[str]:
 
 def populate(org) -> None:
     """Give the tenant at least one row of every kind the routes name: memberships and an
-    invitation come with Org, a notification for the KAM (sampled first), the rest from each
-    app's demo seed (two accounts' worth)."""
+    invitation come with Org, a notification for the KAM (sampled first), a monthly report
+    (a stub PDF), the rest from each app's demo seed (two accounts' worth)."""
+    from dashboards.models import StateReport
     from kamapp.audit import record
     from kamapp.demo import seed_apps
     from kamapp.models import Notification
@@ -49,6 +51,9 @@ def populate(org) -> None:
         key="sweep",
         text="Sweep",
         delivery="app",
+    )
+    StateReport.objects.create(
+        tenant=org.tenant, month=datetime.date(2026, 1, 1), pdf=b"%PDF-1.7", pages=1
     )
     seed_apps(org.tenant, size=2)
 
