@@ -5,17 +5,14 @@ download and mailed to leadership once. The month's `StateReport` row is the cla
 import datetime
 
 from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from dashboards import leadership
 from dashboards.models import StateReport
-from kamapp import outbox
+from kamapp import pdf
 from kamapp.downloads import safe_filename
 from kamapp.models import Membership
-from kamapp.pdf import render
 from reviews.notify import leaders
 
 PERIOD = "30"  # a monthly report compares with a month ago
@@ -36,33 +33,26 @@ def is_due(day: datetime.date) -> bool:
 
 def make(viewer: Membership, today: datetime.date) -> tuple[StateReport, bool]:
     """This month's report for the viewer's tenant, made and mailed now, or the one made
-    already (False). A second caller waits on the row's unique key and then finds it."""
+    already (False)."""
     tenant = viewer.tenant
-    with transaction.atomic():
-        report, created = StateReport.objects.get_or_create(
-            tenant=tenant, month=today.replace(day=1), defaults={"pdf": b"", "pages": 0}
-        )
-        if not created:
-            return report, False
-        context = {
-            **leadership.dashboard(viewer, PERIOD),
-            "tenant": tenant,
-            "report": report,
-            "made_at": timezone.now(),
-        }
-        report.pdf, report.pages = render("dashboards/report.html", context)
-        report.recipients = [member.user.email for member in leaders(tenant)]
-        report.save(update_fields=["pdf", "pages", "recipients"])
-        link = settings.SITE_URL.rstrip("/") + reverse("leadership", args=[tenant.slug])
-        outbox.queue(
-            tenant.pk,
-            f"state-report:{report.month:%Y-%m}",
-            report.recipients,
-            f"{report} · {tenant.name}",
-            render_to_string("dashboards/email/state_report.txt", {**context, "link": link}),
-            attachment=(filename(report), bytes(report.pdf), "application/pdf"),
-        )
-    return report, True
+    month = today.replace(day=1)
+    title = StateReport(month=month)
+    context = {
+        **leadership.dashboard(viewer, PERIOD),
+        "tenant": tenant,
+        "made_at": timezone.now(),
+        "link": settings.SITE_URL.rstrip("/") + reverse("leadership", args=[tenant.slug]),
+    }
+    return pdf.issue(
+        StateReport,
+        {"tenant": tenant, "month": month},
+        context,
+        template="dashboards/report.html",
+        recipients=[member.user.email for member in leaders(tenant)],
+        subject=f"{title} · {tenant.name}",
+        body="dashboards/email/state_report.txt",
+        filename=filename(title),
+    )
 
 
 def kept(tenant) -> list[StateReport]:

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from dashboards.models import StateReport
 from kamapp.access import get_person
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest, htmx_partial
+from kamapp.pdf import announce
 from kamapp.policy import require_permission
 
 
@@ -65,10 +65,7 @@ def leadership(request: TenantRequest, slug: str) -> HttpResponse:
 def state_report_now(request: TenantRequest, slug: str) -> HttpResponse:
     """This month's State of key accounts, made and mailed now unless it exists."""
     made, created = report.make(request.membership, timezone.localdate())
-    if created:
-        messages.success(request, f"{made} is ready and on its way to leadership.")
-    else:
-        messages.info(request, f"{made} exists already: download it below.")
+    announce(request, str(made), created)
     return redirect("leadership", slug=slug)
 
 

@@ -4,13 +4,10 @@ scorecards), the distribution of overall scores and each KAM's red flags. Render
 as the review packet is (`kamapp.pdf`, `kamapp.outbox`), once: the `CyclePacket` row is the
 claim. Its queries do not grow with the number of reviews."""
 
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kamapp import charts, outbox
+from kamapp import charts, pdf
 from kamapp.downloads import safe_filename
-from kamapp.pdf import render
 from reviews.models import CyclePacket, PerformanceReview, ReviewCycle
 from reviews.notify import leadership
 from reviews.summary import BANDS, band
@@ -63,27 +60,18 @@ def contents(cycle: ReviewCycle) -> dict:
 
 
 def send(cycle: ReviewCycle) -> tuple[CyclePacket, bool]:
-    """The cycle's packet, made and mailed to leadership now, or the one made already (False).
-    A second caller waits on the row's unique key and then finds it."""
-    with transaction.atomic():
-        packet, created = CyclePacket.objects.get_or_create(
-            tenant_id=cycle.tenant_id, cycle=cycle, defaults={"pdf": b"", "pages": 0}
-        )
-        if not created:
-            return packet, False
-        context = {**contents(cycle), "tenant": cycle.tenant, "made_at": timezone.now()}
-        packet.pdf, packet.pages = render("reviews/cycle_packet.html", context)
-        packet.recipients = leadership(cycle.tenant)
-        packet.save(update_fields=["pdf", "pages", "recipients"])
-        outbox.queue(
-            cycle.tenant_id,
-            f"cycle-packet:{cycle.pk}",
-            packet.recipients,
-            f"Review cycle packet: {cycle.name}, {len(context['rows'])} KAMs",
-            render_to_string("reviews/email/cycle_packet.txt", {**context, "packet": packet}),
-            attachment=(filename(cycle), bytes(packet.pdf), "application/pdf"),
-        )
-    return packet, True
+    """The cycle's packet, made and mailed to leadership now, or the one made already (False)."""
+    context = {**contents(cycle), "tenant": cycle.tenant, "made_at": timezone.now()}
+    return pdf.issue(
+        CyclePacket,
+        {"tenant_id": cycle.tenant_id, "cycle": cycle},
+        context,
+        template="reviews/cycle_packet.html",
+        recipients=leadership(cycle.tenant),
+        subject=f"Review cycle packet: {cycle.name}, {len(context['rows'])} KAMs",
+        body="reviews/email/cycle_packet.txt",
+        filename=filename(cycle),
+    )
 
 
 def filename(cycle: ReviewCycle) -> str:

@@ -11,6 +11,7 @@ from accounts.models import KeyAccount
 from kamapp.access import get_person
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
+from kamapp.pdf import announce
 from kamapp.policy import can, require_permission
 from reviews import calibration, cycle_packet, history, scorecard, workflow
 from reviews.access import (
@@ -356,10 +357,8 @@ def cycle_packet_now(request: TenantRequest, slug: str, reviewcycle_pk: int) -> 
     cycle = get_cycle(request.membership, reviewcycle_pk)
     if not cycle_packet.is_complete(cycle):
         messages.error(request, f"{cycle.name}: the packet comes once every review is finalised.")
-    elif cycle_packet.send(cycle)[1]:
-        messages.success(request, f"The {cycle.name} packet is ready and on its way to leadership.")
     else:
-        messages.info(request, f"The {cycle.name} packet exists already: download it below.")
+        announce(request, f"The {cycle.name} packet", cycle_packet.send(cycle)[1])
     return redirect("review-list", slug=slug)
 
 
