@@ -4,6 +4,7 @@ scorecards), the distribution of overall scores and each KAM's red flags. Render
 as the review packet is (`kamapp.pdf`, `kamapp.outbox`), once: the `CyclePacket` row is the
 claim. Its queries do not grow with the number of reviews."""
 
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from kamapp import charts, pdf
@@ -68,7 +69,8 @@ def send(cycle: ReviewCycle) -> tuple[CyclePacket, bool]:
         context,
         template="reviews/cycle_packet.html",
         recipients=leadership(cycle.tenant),
-        subject=f"Review cycle packet: {cycle.name}, {len(context['rows'])} KAMs",
+        subject=f"Review cycle packet: {cycle.name}, {len(context['rows'])} "
+        f"KAM{pluralize(context['rows'])}",
         body="reviews/email/cycle_packet.txt",
         filename=filename(cycle),
     )
