@@ -1,15 +1,18 @@
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dashboards import leadership as leadership_board
-from dashboards import team
+from dashboards import report, team
 from dashboards.forms import DashboardFilterForm
+from dashboards.models import StateReport
 from kamapp.access import get_person
+from kamapp.downloads import attach
 from kamapp.http import TenantRequest, htmx_partial
+from kamapp.pdf import announce
 from kamapp.policy import require_permission
 
 
@@ -52,4 +55,23 @@ def kam_page(request: TenantRequest, slug: str, membership_pk: int) -> HttpRespo
 def leadership(request: TenantRequest, slug: str) -> HttpResponse:
     form = DashboardFilterForm(request.GET or None)
     context = leadership_board.dashboard(request.membership, form.cleaned()["period"])
+    if not htmx_partial(request):
+        context["reports"] = report.kept(request.tenant)
     return _render(request, "dashboards/leadership.html", "body", {**context, "form": form})
+
+
+@require_permission("leadership.view")
+@require_POST
+def state_report_now(request: TenantRequest, slug: str) -> HttpResponse:
+    """This month's State of key accounts, made and mailed now unless it exists."""
+    made, created = report.make(request.membership, timezone.localdate())
+    announce(request, str(made), created)
+    return redirect("leadership", slug=slug)
+
+
+@require_permission("leadership.view")
+@require_GET
+def state_report_download(request: TenantRequest, slug: str, statereport_pk: int) -> HttpResponse:
+    made = get_object_or_404(StateReport.objects.for_tenant(request.tenant), pk=statereport_pk)
+    response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+    return attach(response, report.filename(made), inline=True)

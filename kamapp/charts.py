@@ -4,6 +4,7 @@ Each function returns a complete `<svg>` element as a safe string with a `<title
 screen readers, sized by viewBox so CSS decides the rendered width.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,17 @@ def _fmt(value: float) -> str:
     if magnitude >= 100 or value == int(value):
         return f"{value:.0f}"
     return f"{value:.1f}"
+
+
+def _round_top(value: float, whole: bool, steps: int = 4) -> float:
+    """The smallest scale of `steps` round steps (1, 2, 2.5 or 5 × 10^k) that holds `value`;
+    steps of at least 1 for `whole` numbers (counts)."""
+    if value <= 0:
+        return steps
+    raw = value / steps
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return steps * (max(step, 1) if whole else step)
 
 
 def _bounds(values: list[float], guides: list[float]) -> tuple[float, float]:
@@ -70,7 +82,10 @@ def line_chart(
     left, right, top, bottom = 48, 12, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     low, high = _bounds(present, [value for _, value in guides])
-    if kind == "bar":
+    if kind == "bar" and min(present) >= 0:  # bars stand on zero, on a round scale: 0, 10M, 20M…
+        tallest = max(present + [value for _, value in guides])
+        low, high = 0, _round_top(tallest, whole=all(float(v).is_integer() for v in present))
+    elif kind == "bar":
         low = min(low, 0)
 
     def x(index: int) -> float:

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from kamapp import policy
 from kamapp.members import team
 from kamapp.models import Membership, Role
-from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.models import CyclePacket, PerformanceReview, ReviewCycle, ReviewPacket
 
 ALL_REVIEWS = {Role.ADMIN, Role.LEADER}
 
@@ -52,6 +52,16 @@ def get_review(membership: Membership, pk: int) -> PerformanceReview:
 
 def get_cycle(membership: Membership, pk: int) -> ReviewCycle:
     return get_object_or_404(ReviewCycle.objects.for_tenant(membership.tenant), pk=pk)
+
+
+def get_cycle_packet(membership: Membership, cycle_pk: int) -> CyclePacket:
+    """The cycle's packet (404 until it is made, or for another tenant's cycle)."""
+    cycle = get_cycle(membership, cycle_pk)
+    packet = CyclePacket.objects.filter(tenant=cycle.tenant_id, cycle=cycle).first()
+    if packet is None:
+        raise Http404("No cycle packet yet.")
+    packet.cycle = cycle
+    return packet
 
 
 def get_packet(membership: Membership, review_pk: int, packet_pk: str | None = None):
@@ -102,6 +112,7 @@ def register() -> None:
     policy.register("reviews.open_cycle", ALL_REVIEWS)
     policy.register("reviews.configure", {Role.ADMIN})
     policy.register("reviews.calibrate", {Role.SUPERVISOR, *ALL_REVIEWS})
+    policy.register("reviews.cycle_packet", ALL_REVIEWS)
     policy.register("review.calibrate", ALL_REVIEWS, _may_review)
     policy.register("review.acknowledge", set(Role), _is_reviewee)
     policy.register("review.reopen", {Role.ADMIN}, _may_review)

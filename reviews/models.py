@@ -147,3 +147,19 @@ class ReviewPacket(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class CyclePacket(TenantModel):
+    """Every KAM of a cycle side by side, for leadership: one per cycle, the row is the claim
+    that it was made and mailed."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="packets")
+    pdf = models.BinaryField()
+    pages = models.PositiveSmallIntegerField()
+    recipients = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "cycle"], name="one_packet_per_cycle")
+        ]

@@ -2,13 +2,12 @@
 
 import hashlib
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kamapp import outbox
 from kamapp.downloads import safe_filename
+from kamapp.pdf import render
 from reviews.models import PerformanceReview, ReviewPacket
 from reviews.notify import leadership
 from reviews.scorecard import chart
@@ -17,9 +16,7 @@ from reviews.summary import Summary, summarise
 
 def render_pdf(review: PerformanceReview, summary: Summary) -> tuple[bytes, int]:
     """The packet's bytes and page count: page one is the `summary`, then the scorecard and
-    the evidence. A tagged PDF (PDF/UA-1), so screen readers get its headings and tables."""
-    from weasyprint import CSS, HTML  # heavy: loaded when a packet is made, not at start-up
-
+    the evidence (`kamapp.pdf.render`)."""
     card = review.scorecard
     context = {
         "review": review,
@@ -28,10 +25,7 @@ def render_pdf(review: PerformanceReview, summary: Summary) -> tuple[bytes, int]
         "chart": chart(card),
         "now": timezone.now(),
     }
-    html = render_to_string("reviews/packet.html", context)
-    stylesheet = CSS(filename=finders.find("css/packet.css"))
-    document = HTML(string=html, base_url=settings.SITE_URL).render(stylesheets=[stylesheet])
-    return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)
+    return render("reviews/packet.html", context)
 
 
 def send(review: PerformanceReview) -> ReviewPacket:

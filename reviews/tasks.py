@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from kamapp.models import Tenant
 from kamapp.outbox import REQUEUE_AFTER
+from kamapp.queueing import send_on_commit
 from kamapp.rls import tenant_context
 from kamapp.tasks import RETRY
-from reviews import notify, packet
-from reviews.models import PerformanceReview, ReviewPacket
+from reviews import cycle_packet, notify, packet
+from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
 
 Status = PerformanceReview.Status
 
@@ -30,7 +31,19 @@ def send_packet(tenant_id: int, review_id: int) -> bool:
         if review is None or review.packets.filter(created_at__gte=_changed(review)).exists():
             return False
         packet.send(review)
+        if cycle_packet.is_complete(review.cycle):
+            send_on_commit(send_cycle_packet, tenant_id, review.cycle_id)
     return True
+
+
+@shared_task(**RETRY)
+def send_cycle_packet(tenant_id: int, cycle_id: int) -> bool:
+    """The cycle packet once its last review is finalised: made and mailed once."""
+    with tenant_context(tenant_id):
+        cycle = ReviewCycle.objects.filter(tenant_id=tenant_id, pk=cycle_id).first()
+        if cycle is None or not cycle_packet.is_complete(cycle):
+            return False
+        return cycle_packet.send(cycle)[1]
 
 
 def _changed(review: PerformanceReview):

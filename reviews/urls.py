@@ -12,6 +12,16 @@ urlpatterns = [
         views.cycle_calibration,
         name="cycle-calibration",
     ),
+    path(
+        "reviews/cycles/<int:reviewcycle_pk>/packet/",
+        views.cycle_packet_now,
+        name="cycle-packet-now",
+    ),
+    path(
+        "reviews/cycles/<int:reviewcycle_pk>/packet.pdf",
+        views.cycle_packet_download,
+        name="cycle-packet",
+    ),
     path("reviews/people/<int:membership_pk>/", views.kam_history, name="kam-history"),
     path(REVIEW, views.review_detail, name="review-detail"),
     path(REVIEW + "submit/", views.review_submit, name="review-submit"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,9 +11,17 @@ from accounts.models import KeyAccount
 from kamapp.access import get_person
 from kamapp.downloads import attach
 from kamapp.http import TenantRequest
+from kamapp.pdf import announce
 from kamapp.policy import can, require_permission
-from reviews import calibration, history, scorecard, workflow
-from reviews.access import get_cycle, get_packet, get_review, previous_review, visible_reviews
+from reviews import calibration, cycle_packet, history, scorecard, workflow
+from reviews.access import (
+    get_cycle,
+    get_cycle_packet,
+    get_packet,
+    get_review,
+    previous_review,
+    visible_reviews,
+)
 from reviews.forms import (
     AcknowledgeForm,
     CalibrationForm,
@@ -25,7 +33,7 @@ from reviews.forms import (
     ScorecardEditor,
     SupervisorNoteForm,
 )
-from reviews.models import PerformanceReview, ReviewCycle
+from reviews.models import CyclePacket, PerformanceReview, ReviewCycle
 from reviews.packet import filename
 
 Status = PerformanceReview.Status
@@ -56,6 +64,7 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
             finalised=Count("reviews", filter=Q(reviews__status=Status.FINALISED)),
             total=Count("reviews"),
             mean=Avg("reviews__overall", filter=Q(reviews__status=Status.FINALISED)),
+            has_packet=Exists(CyclePacket.objects.filter(cycle=OuterRef("pk"))),
         )
         .order_by("-period_end", "-id")  # Meta.ordering does not survive the aggregate
         .prefetch_related(Prefetch("reviews", queryset=reviews, to_attr="visible"))
@@ -64,6 +73,7 @@ def review_list(request: TenantRequest, slug: str) -> HttpResponse:
         "cycles": cycles,
         "form": form,
         "may_calibrate": can(request.membership, "reviews.calibrate"),
+        "may_packet": can(request.membership, "reviews.cycle_packet"),
     }
     return render(request, "reviews/review_list.html", context)
 
@@ -353,3 +363,23 @@ def review_reopen(request: TenantRequest, slug: str, performancereview_pk: int) 
         else:
             messages.success(request, "Reopened: the reviewer has it back.")
     return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+
+
+@require_permission("reviews.cycle_packet")
+@require_POST
+def cycle_packet_now(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
+    """The cycle packet on demand, once every review is finalised (made and mailed once)."""
+    cycle = get_cycle(request.membership, reviewcycle_pk)
+    if not cycle_packet.is_complete(cycle):
+        messages.error(request, f"{cycle.name}: the packet comes once every review is finalised.")
+    else:
+        announce(request, f"The {cycle.name} packet", cycle_packet.send(cycle)[1])
+    return redirect("review-list", slug=slug)
+
+
+@require_permission("reviews.cycle_packet")
+@require_GET
+def cycle_packet_download(request: TenantRequest, slug: str, reviewcycle_pk: int) -> HttpResponse:
+    packet = get_cycle_packet(request.membership, reviewcycle_pk)
+    response = HttpResponse(bytes(packet.pdf), content_type="application/pdf")
+    return attach(response, cycle_packet.filename(packet.cycle), inline=True)

@@ -260,6 +260,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.remind_overdue_reviews",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=20),
     },
+    "state-of-key-accounts": {  # acts on the first working day of the month only
+        "task": "dashboards.tasks.send_state_reports",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "survey-reminders": {
         "task": "accounts.tasks.remind_surveys",
         "schedule": crontab(hour=env("DIGEST_HOUR", "7"), minute=15),

@@ -47,7 +47,7 @@ def test_review_from_self_assessment_to_packet(live_server, page, console_errors
     with page.expect_response(lambda r: r.url.endswith("packet.pdf")) as response:
         page.get_by_role("link", name="Packet (PDF").click()
     assert response.value.headers["content-type"] == "application/pdf"
-    (packet,) = [m for m in mail.outbox if m.attachments]
+    (packet,) = [m for m in mail.outbox if m.subject.startswith("Review packet:")]
     assert packet.attachments[0][2] == "application/pdf"
 
 

@@ -185,7 +185,12 @@ def publisher(broker):
 
 
 def packets(smtp: Sink) -> list:
-    return [m for m in smtp.messages if b"application/pdf" in m.content]
+    """The review packets' mails (not the cycle packet's, which a one-KAM cycle sends too)."""
+    return [
+        m
+        for m in smtp.messages
+        if b"application/pdf" in m.content and b"Subject: Review cycle packet" not in m.content
+    ]
 
 
 def finalised_review(org):

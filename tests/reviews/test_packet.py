@@ -89,7 +89,7 @@ def test_the_last_page_has_real_content(packet):
 
 def test_the_mail_gives_the_outcome_and_attaches_the_pdf(packet):
     review = packet.review
-    (message,) = [m for m in mail.outbox if m.attachments]
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Review packet:")]
     outcome = summary.summarise(review, review.scorecard).outcome
     assert re.fullmatch(r"Overall \d+, [A-Z][a-z ]+ expectations, \+\d+ since Q2 2026", outcome)
     assert message.body.splitlines()[0] == f"{outcome}."

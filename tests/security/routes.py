@@ -5,6 +5,7 @@ Object ids in routes are named `<model_name>_pk` (e.g. `membership_pk`); `popula
 the tenant such an object.
 """
 
+import datetime
 import re
 
 from django.apps import apps
@@ -35,11 +36,14 @@ def tenant_routes() -> list[str]:
 
 def populate(org) -> None:
     """Give the tenant at least one row of every kind the routes name: memberships and an
-    invitation come with Org, a notification for the KAM (sampled first), the rest from each
-    app's demo seed (two accounts' worth)."""
+    invitation come with Org, a notification for the KAM (sampled first), a monthly report
+    (a stub PDF), the rest from each app's demo seed (two accounts' worth), and a stub packet
+    for the first review cycle."""
+    from dashboards.models import StateReport
     from kamapp.audit import record
     from kamapp.demo import seed_apps
     from kamapp.models import Notification
+    from reviews.models import CyclePacket, ReviewCycle
 
     record(org.tenant, org.admin.user, "test.populate", org.admin)
     Notification.objects.create(
@@ -50,7 +54,12 @@ def populate(org) -> None:
         text="Sweep",
         delivery="app",
     )
+    StateReport.objects.create(
+        tenant=org.tenant, month=datetime.date(2026, 1, 1), pdf=b"%PDF-1.7", pages=1
+    )
     seed_apps(org.tenant, size=2)
+    cycle = ReviewCycle.objects.filter(tenant=org.tenant).order_by("pk").first()
+    CyclePacket.objects.create(tenant=org.tenant, cycle=cycle, pdf=b"%PDF-1.7", pages=1)
 
 
 def fill(route: str, slug: str, pick, other: str = "x") -> str:
