@@ -10,7 +10,7 @@ import kamapp.rls
 class Migration(migrations.Migration):
     dependencies = [
         ("kamapp", "0006_notifications"),
-        ("reviews", "0003_calibration_signoff_and_scorecard_snapshot"),
+        ("reviews", "0004_calibration_step"),
     ]
 
     operations = [
