@@ -15,3 +15,60 @@ function focusableScrollers(root) {
 }
 document.addEventListener("DOMContentLoaded", () => focusableScrollers(document));
 document.addEventListener("htmx:afterSwap", (event) => focusableScrollers(event.target));
+
+// Feedback where one acts: messages of an HTMX write come back in an HX-Trigger event
+// (kamapp.http.toast_messages) and show in the live region, placed beside the element acted on.
+const TOAST_SECONDS = 6;
+document.addEventListener("kamapp:toast", (event) => {
+  const region = document.getElementById("toasts");
+  if (!region) return;
+  const anchor = event.target instanceof Element ? event.target : null;
+  if (anchor && anchor.isConnected) {
+    const rect = anchor.getBoundingClientRect();
+    region.style.setProperty("--toast-top", `${Math.round(rect.bottom + window.scrollY + 8)}px`);
+    region.style.setProperty("--toast-left", `${Math.round(Math.max(rect.left, 16))}px`);
+    region.classList.add("is-anchored");
+  } else {
+    region.classList.remove("is-anchored");
+  }
+  region.replaceChildren();
+  for (const message of event.detail.messages || []) {
+    const toast = document.createElement("div");
+    toast.className = `toast message message-${message.level}`;
+    toast.textContent = message.text;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn btn-link btn-sm toast-close";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "×";
+    close.addEventListener("click", () => toast.remove());
+    toast.append(close);
+    region.append(toast);
+    // Errors stay until dismissed: they say what to fix.
+    if (message.level !== "error") setTimeout(() => toast.remove(), TOAST_SECONDS * 1000);
+  }
+});
+
+// Focus after a swap the user asked for: when the focused element was swapped away, put focus
+// on the first field with an error, else on the swapped region's heading (htmx itself keeps
+// focus on an element that comes back with the same id). Polling never moves focus.
+function focusAfterSwap(target) {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return;
+  const invalid = target.querySelector("[aria-invalid='true'], .has-error input, .has-error select, .has-error textarea");
+  const heading = target.querySelector("h1, h2, h3");
+  const destination = invalid || heading || target;
+  if (destination !== invalid && !destination.hasAttribute("tabindex")) {
+    destination.setAttribute("tabindex", "-1");
+  }
+  destination.focus({ preventScroll: !invalid });
+}
+const settled = new WeakSet();
+document.addEventListener("htmx:afterSettle", (event) => {
+  const { elt, target, xhr } = event.detail;
+  if (!xhr || settled.has(xhr)) return;
+  settled.add(xhr);
+  if ((elt.getAttribute("hx-trigger") || "").startsWith("every")) return;
+  // An outerHTML swap leaves the old target detached: the region is what replaced it.
+  focusAfterSwap(target && target.isConnected ? target : event.target);
+});
