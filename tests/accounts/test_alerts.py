@@ -198,3 +198,34 @@ def test_daily_digest_reaches_each_supervisor_once(org_a, demo, django_capture_o
     assert f"/o/{org_a.tenant.slug}/alerts/" in digest.body
     assert send_digests(org_a.tenant.pk, day) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_digest_ranks_severity_and_leaves_snoozed_alerts_out(
+    org_a, django_capture_on_commit_callbacks
+):
+    account = make_account(org_a, "Initech")
+    for rule, severity, status in [
+        ("a_low", "low", "open"),
+        ("a_high", "high", "acknowledged"),
+        ("a_medium", "medium", "open"),
+        ("a_snoozed", "high", "snoozed"),
+    ]:
+        RiskAlert.objects.create(
+            tenant=org_a.tenant,
+            account=account,
+            rule=rule,
+            severity=severity,
+            status=status,
+            message=f"{rule} message",
+            action="Act",
+            owner=org_a.kam,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests(org_a.tenant.pk, timezone.localdate().isoformat())
+    (digest,) = mail.outbox
+    assert digest.subject.endswith(": 3")
+    body = digest.body
+    assert "a_snoozed" not in body
+    assert body.index("High") < body.index("Medium") < body.index("Low")
+    assert body.index("a_high") < body.index("a_medium") < body.index("a_low")
