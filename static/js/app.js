@@ -72,3 +72,9 @@ document.addEventListener("htmx:afterSettle", (event) => {
   // An outerHTML swap leaves the old target detached: the region is what replaced it.
   focusAfterSwap(target && target.isConnected ? target : event.target);
 });
+
+// A form with data-confirm asks before it is sent (finalising a review cannot be undone).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

@@ -121,6 +121,36 @@ def test_two_workers_evaluating_at_once_open_one_alert(org_a):
     assert RiskAlert.objects.filter(account=account, rule="plan_stale").count() == 1
 
 
+@pytest.mark.parametrize(
+    "preset, days",
+    [("day", [1]), ("week", [7]), ("month", [28, 29, 30, 31])],
+)
+def test_snooze_presets(client, org_a, preset, days):
+    account = make_account(org_a)
+    alert = RiskAlert.objects.create(
+        tenant=org_a.tenant, account=account, rule="plan_stale", severity="high",
+        message="Stale", action="Review it", owner=org_a.kam,
+    )  # fmt: skip
+    client.force_login(org_a.kam.user)
+    url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
+    response = client.post(url, {"snooze_for": preset, "until": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Snoozed" in response.text
+    alert.refresh_from_db()
+    assert alert.status == "snoozed"
+    assert (alert.snoozed_until - timezone.localdate()).days in days
+    assert client.post(url, {"snooze_for": "year"}, HTTP_HX_REQUEST="true").status_code == 200
+    alert.refresh_from_db()
+    assert alert.snoozed_until - timezone.localdate() != datetime.timedelta(days=365)
+
+
+def test_the_month_preset_keeps_the_day_or_the_months_last():
+    from accounts.forms.health import SNOOZE_PRESETS
+
+    month = SNOOZE_PRESETS["month"]
+    assert month(datetime.date(2026, 1, 31)) == datetime.date(2026, 2, 28)
+    assert month(datetime.date(2026, 12, 15)) == datetime.date(2027, 1, 15)
+
+
 def test_inbox_actions_over_htmx_are_audited(client, org_a, demo):
     alert = demo[2].alerts.get(rule="plan_stale")
     client.force_login(demo[2].owner.user)
