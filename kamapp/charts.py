@@ -4,6 +4,7 @@ Each function returns a complete `<svg>` element as a safe string with a `<title
 screen readers, sized by viewBox so CSS decides the rendered width.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,13 +36,23 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _bounds(values: list[float], guides: list[float]) -> tuple[float, float]:
-    everything = values + guides
-    low, high = min(everything), max(everything)
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round tick values (steps of 1, 2 or 5 × 10ⁿ) covering low..high."""
     if low == high:
         low, high = low - 1, high + 1
-    pad = (high - low) * 0.08
-    return low - pad, high + pad
+    raw = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    fraction = raw / magnitude  # the round step nearest the raw one (Heckbert's nice numbers)
+    step = magnitude * (1 if fraction < 1.5 else 2 if fraction < 3 else 5 if fraction < 7 else 10)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    # rounded so that 0.1 × 3 reads 0.3, not 0.30000000000000004
+    return [round(n * step, 10) for n in range(first, last + 1)]
+
+
+def _tick_label(value: float, step: float) -> str:
+    if step >= 1:
+        return _fmt(value)
+    return f"{value:.{-math.floor(math.log10(step))}f}"
 
 
 def line_chart(
@@ -69,9 +80,9 @@ def line_chart(
         )
     left, right, top, bottom = 48, 12, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    low, high = _bounds(present, [value for _, value in guides])
-    if kind == "bar":
-        low = min(low, 0)
+    everything = present + [value for _, value in guides]
+    ticks = nice_ticks(min([*everything, 0] if kind == "bar" else everything), max(everything))
+    low, high = ticks[0], ticks[-1]
 
     def x(index: int) -> float:
         if kind == "bar":
@@ -86,26 +97,34 @@ def line_chart(
         f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    step = ticks[1] - ticks[0]
+    for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{TEXT}">{_fmt(value)}</text>'
+            f'fill="{TEXT}">{_tick_label(value, step)}</text>'
         )
     every = max(1, len(labels) // 8)
+    last = len(labels) - 1
     for index, label in enumerate(labels):
-        if index % every == 0 or index == len(labels) - 1:
+        if index % every == 0 or index == last:
+            # A line's first and last labels sit at the plot's edges: anchored inwards, they
+            # are not cut off by the chart's border.
+            anchor = "middle"
+            if kind != "bar" and last > 0:
+                anchor = "start" if index == 0 else "end" if index == last else "middle"
             parts.append(
-                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
-                f'fill="{TEXT}">{escape(label)}</text>'
+                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="{anchor}" '
+                f'font-size="11" fill="{TEXT}">{escape(label)}</text>'
             )
     for name, value in guides:
+        # above its line, or below it when the line runs along the top of the plot
+        label_y = y(value) - 5 if y(value) - 5 >= top + 11 else y(value) + 14
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{AXIS}" stroke-dasharray="4 4" stroke-width="1.5"/>'
-            f'<text x="{width - right - 4}" y="{y(value) - 5:.1f}" text-anchor="end" '
+            f'<text x="{width - right - 4}" y="{label_y:.1f}" text-anchor="end" '
             f'font-size="11" fill="{TEXT}">{escape(name)} {_fmt(value)}</text>'
         )
     for number, line in enumerate(series):

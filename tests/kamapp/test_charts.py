@@ -1,0 +1,37 @@
+"""Chart axes: round ticks covering the data, labels kept inside the chart."""
+
+import re
+
+import pytest
+
+from kamapp.charts import Series, line_chart, nice_ticks
+
+
+@pytest.mark.parametrize(
+    "low, high, ticks",
+    [
+        (0, 100, [0, 20, 40, 60, 80, 100]),
+        (13.7, 41.2, [10, 15, 20, 25, 30, 35, 40, 45]),
+        (0.12, 0.97, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (1_234, 98_765, [0, 20_000, 40_000, 60_000, 80_000, 100_000]),
+        (5, 5, [4, 4.5, 5, 5.5, 6]),
+        (0, 32, [0, 10, 20, 30, 40]),
+    ],
+)
+def test_nice_ticks_are_round_and_cover_the_range(low, high, ticks):
+    assert nice_ticks(low, high) == ticks
+
+
+def test_kpi_chart_labels_are_round_and_inside_the_chart():
+    svg = line_chart(
+        ["Jan 2026", "Feb 2026", "Mar 2026"],
+        [Series("Downtime", [37.3, 29.1, 21.4])],
+        title="Downtime",
+        guides=[("Baseline", 40), ("Target", 20)],
+    )
+    axis = re.findall(r'text-anchor="end" font-size="11" fill="#475569">([^<]+)</text>', svg)
+    assert axis[:5] == ["20", "25", "30", "35", "40"]
+    assert 'text-anchor="start" font-size="11" fill="#475569">Jan 2026' in svg
+    assert 'text-anchor="end" font-size="11" fill="#475569">Mar 2026' in svg
+    label_ys = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.-]+)"', svg)]
+    assert min(label_ys) >= 11  # nothing drawn above the top edge
