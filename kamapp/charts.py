@@ -288,12 +288,15 @@ def matrix(
             f"<title>{n} moved</title></line>"
         )
     placed: dict[tuple[int, int], int] = {}
-    per_row = 6
+    # Dots in a cell sit on a grid at least a dot and a gap apart (18 px for 14 px dots), as
+    # many to a row as the cell holds: side by side, never on top of each other.
+    per_row = max(2, int((cell - 16) // 18))
+    spacing = (cell - 32) / (per_row - 1)
     for dot in dots:
         n = placed.get((dot.row, dot.col), 0)
         placed[(dot.row, dot.col)] = n + 1
         x, y = origin(dot.row, dot.col)
-        cx = x + 16 + (n % per_row) * ((cell - 28) / (per_row - 1))
+        cx = x + 16 + (n % per_row) * spacing
         cy = y + 30 + (n // per_row) * 18
         if dot.came_from and dot.came_from != (dot.row, dot.col):
             fx, fy = origin(*dot.came_from)

@@ -78,3 +78,14 @@ document.addEventListener("submit", (event) => {
   const question = event.target.dataset && event.target.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// "Use suggested": a button carrying a value puts it in the field it names.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-use-value]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.for);
+  if (!field) return;
+  field.value = button.dataset.useValue;
+  field.dispatchEvent(new Event("change", { bubbles: true }));
+  field.focus();
+});

@@ -35,3 +35,19 @@ def test_kpi_chart_labels_are_round_and_inside_the_chart():
     assert 'text-anchor="end" font-size="11" fill="#475569">Mar 2026' in svg
     label_ys = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.-]+)"', svg)]
     assert min(label_ys) >= 11  # nothing drawn above the top edge
+
+
+def test_dots_in_one_cell_never_sit_on_top_of_each_other():
+    from kamapp.charts import Dot, matrix
+
+    for cell in (70, 130):
+        dots = [Dot(2, 2, "#000", f"Assessment {n}") for n in range(6)]
+        svg = matrix({1: "a", 2: "b"}, {1: "x", 2: "y"}, {}, dots, title="t", cell=cell)
+        centres = [
+            (float(x), float(y))
+            for x, y in re.findall(r'<circle class="dot" cx="([\d.]+)" cy="([\d.]+)"', svg)
+        ]
+        assert len(set(centres)) == 6
+        for i, (x1, y1) in enumerate(centres):
+            for x2, y2 in centres[i + 1 :]:
+                assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 14  # two radii of 7
