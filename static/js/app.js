@@ -89,3 +89,11 @@ document.addEventListener("click", (event) => {
   field.dispatchEvent(new Event("change", { bubbles: true }));
   field.focus();
 });
+
+// A "New …" disclosure opened by the user puts focus in its form's first field.
+document.addEventListener("toggle", (event) => {
+  const details = event.target;
+  if (!(details instanceof HTMLDetailsElement) || !details.classList.contains("disclosure") || !details.open) return;
+  const field = details.querySelector("input:not([type=hidden]), select, textarea");
+  if (field) field.focus();
+}, true);
