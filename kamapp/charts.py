@@ -78,7 +78,8 @@ def line_chart(
             title,
             TEXT,
         )
-    left, right, top, bottom = 48, 12, 12, 28
+    # room on both sides for half a date label centred under the first and last points
+    left, right, top, bottom = 48, 30, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     everything = present + [value for _, value in guides]
     ticks = nice_ticks(min([*everything, 0] if kind == "bar" else everything), max(everything))
@@ -97,7 +98,7 @@ def line_chart(
         f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
-    step = ticks[1] - ticks[0]
+    step = round(ticks[1] - ticks[0], 10)
     for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
@@ -106,17 +107,11 @@ def line_chart(
             f'fill="{TEXT}">{_tick_label(value, step)}</text>'
         )
     every = max(1, len(labels) // 8)
-    last = len(labels) - 1
     for index, label in enumerate(labels):
-        if index % every == 0 or index == last:
-            # A line's first and last labels sit at the plot's edges: anchored inwards, they
-            # are not cut off by the chart's border.
-            anchor = "middle"
-            if kind != "bar" and last > 0:
-                anchor = "start" if index == 0 else "end" if index == last else "middle"
+        if index % every == 0 or index == len(labels) - 1:
             parts.append(
-                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="{anchor}" '
-                f'font-size="11" fill="{TEXT}">{escape(label)}</text>'
+                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
+                f'fill="{TEXT}">{escape(label)}</text>'
             )
     for name, value in guides:
         # above its line, or below it when the line runs along the top of the plot

@@ -17,20 +17,28 @@ document.addEventListener("DOMContentLoaded", () => focusableScrollers(document)
 document.addEventListener("htmx:afterSwap", (event) => focusableScrollers(event.target));
 
 // Feedback where one acts: messages of an HTMX write come back in an HX-Trigger event
-// (kamapp.http.toast_messages) and show in the live region, placed beside the element acted on.
+// (kamapp.http.toast_messages) and show in the live region, beside the element acted on, or
+// at the top of the region that replaced it, always inside the viewport.
 const TOAST_SECONDS = 6;
+const TOAST_WIDTH = 416;
+let toastAnchor = null;
+
+function placeToasts(region, anchor, inside) {
+  const rect = anchor.getBoundingClientRect();
+  const top = inside ? rect.top + 8 : rect.bottom + 8;
+  const width = region.offsetWidth || TOAST_WIDTH;
+  const left = inside ? rect.right - width - 8 : rect.left;
+  const clamp = (value, low, high) => Math.max(low, Math.min(value, high));
+  region.style.setProperty("--toast-top", `${Math.round(clamp(top, 16, innerHeight - 96))}px`);
+  region.style.setProperty("--toast-left", `${Math.round(clamp(left, 16, innerWidth - width - 16))}px`);
+  region.classList.add("is-anchored");
+}
+
 document.addEventListener("kamapp:toast", (event) => {
   const region = document.getElementById("toasts");
   if (!region) return;
-  const anchor = event.target instanceof Element ? event.target : null;
-  if (anchor && anchor.isConnected) {
-    const rect = anchor.getBoundingClientRect();
-    region.style.setProperty("--toast-top", `${Math.round(rect.bottom + window.scrollY + 8)}px`);
-    region.style.setProperty("--toast-left", `${Math.round(Math.max(rect.left, 16))}px`);
-    region.classList.add("is-anchored");
-  } else {
-    region.classList.remove("is-anchored");
-  }
+  toastAnchor = event.target instanceof Element ? event.target : null;
+  if (toastAnchor && toastAnchor.isConnected) placeToasts(region, toastAnchor, false);
   region.replaceChildren();
   for (const message of event.detail.messages || []) {
     const toast = document.createElement("div");
@@ -48,6 +56,15 @@ document.addEventListener("kamapp:toast", (event) => {
     if (message.level !== "error") setTimeout(() => toast.remove(), TOAST_SECONDS * 1000);
   }
 });
+
+// The element acted on was swapped away (a form replaced by the list it added to): the toasts
+// move to the top of what replaced it.
+function reanchorToasts(region) {
+  const toasts = document.getElementById("toasts");
+  if (!toasts || !toastAnchor || toastAnchor.isConnected || !toasts.children.length) return;
+  placeToasts(toasts, region, true);
+  toastAnchor = null;
+}
 
 // Focus after a swap the user asked for: when the focused element was swapped away, put focus
 // on the first field with an error, else on the swapped region's heading (htmx itself keeps
@@ -70,7 +87,9 @@ document.addEventListener("htmx:afterSettle", (event) => {
   settled.add(xhr);
   if ((elt.getAttribute("hx-trigger") || "").startsWith("every")) return;
   // An outerHTML swap leaves the old target detached: the region is what replaced it.
-  focusAfterSwap(target && target.isConnected ? target : event.target);
+  const region = target && target.isConnected ? target : event.target;
+  reanchorToasts(region);
+  focusAfterSwap(region);
 });
 
 // A form with data-confirm asks before it is sent (finalising a review cannot be undone).

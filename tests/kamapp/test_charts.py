@@ -13,6 +13,7 @@ from kamapp.charts import Series, line_chart, nice_ticks
         (0, 100, [0, 20, 40, 60, 80, 100]),
         (13.7, 41.2, [10, 15, 20, 25, 30, 35, 40, 45]),
         (0.12, 0.97, [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (3.2, 3.8, [3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8]),
         (1_234, 98_765, [0, 20_000, 40_000, 60_000, 80_000, 100_000]),
         (5, 5, [4, 4.5, 5, 5.5, 6]),
         (0, 32, [0, 10, 20, 30, 40]),
@@ -31,8 +32,11 @@ def test_kpi_chart_labels_are_round_and_inside_the_chart():
     )
     axis = re.findall(r'text-anchor="end" font-size="11" fill="#475569">([^<]+)</text>', svg)
     assert axis[:5] == ["20", "25", "30", "35", "40"]
-    assert 'text-anchor="start" font-size="11" fill="#475569">Jan 2026' in svg
-    assert 'text-anchor="end" font-size="11" fill="#475569">Mar 2026' in svg
+    cost = line_chart(["Q1", "Q2"], [Series("Cost", [3.2, 3.8])], title="Cost")
+    assert ">3.2</text>" in cost and ">3.80</text>" not in cost
+    # the last date, centred under the last point, ends inside the chart (11 px: ~6.5 px a glyph)
+    last_x = float(re.search(r'<text x="([\d.]+)"[^>]*>Mar 2026<', svg).group(1))
+    assert last_x + len("Mar 2026") * 6.5 / 2 <= 640
     label_ys = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.-]+)"', svg)]
     assert min(label_ys) >= 11  # nothing drawn above the top edge
 
