@@ -16,15 +16,21 @@ def toasts(response) -> list[dict]:
     return json.loads(response.headers["HX-Trigger"])["kamapp:toast"]["messages"]
 
 
-def test_an_htmx_write_answers_with_a_toast_that_does_not_leak(client, org_a):
-    account = make_account(org_a)
+def log_interaction(client, org, **headers):
+    """The KAM logs an interaction on a new account; the account and the response."""
+    account = make_account(org)
     contact = make_contact(account)
-    client.force_login(org_a.kam.user)
+    client.force_login(org.kam.user)
     response = client.post(
-        tab_url(org_a, "account-interactions", account),
+        tab_url(org, "account-interactions", account),
         {"date": "2026-11-20", "kind": "qbr", "contacts": [contact.pk], "summary": "Roadmap"},
-        HTTP_HX_REQUEST="true",
+        **headers,
     )
+    return account, response
+
+
+def test_an_htmx_write_answers_with_a_toast_that_does_not_leak(client, org_a):
+    account, response = log_interaction(client, org_a, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert toasts(response) == [{"level": "success", "text": "Interaction added."}]
     assert 'class="messages"' not in response.text
@@ -33,14 +39,7 @@ def test_an_htmx_write_answers_with_a_toast_that_does_not_leak(client, org_a):
 
 
 def test_a_full_page_write_keeps_its_message_for_the_page_it_redirects_to(client, org_a):
-    account = make_account(org_a)
-    contact = make_contact(account)
-    client.force_login(org_a.kam.user)
-    response = client.post(
-        tab_url(org_a, "account-interactions", account),
-        {"date": "2026-11-20", "kind": "qbr", "contacts": [contact.pk], "summary": "Roadmap"},
-        follow=True,
-    )
+    _, response = log_interaction(client, org_a, follow=True)
     assert "HX-Trigger" not in response.headers
     assert "Interaction added." in response.text
 
