@@ -40,7 +40,9 @@ SORTS = {
     "value": "contract_value",
     "-value": "-contract_value",
     "tier": "tier",
+    "-tier": "-tier",
     "owner": "owner__user__full_name",
+    "-owner": "-owner__user__full_name",
     "contact": "last_contact",
     "-contact": "-last_contact",
 }

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from kamapp.members import team
@@ -28,6 +28,16 @@ class KeyAccountQuerySet(TenantQuerySet):
 
 
 class RiskAlertQuerySet(TenantQuerySet):
+    def by_severity(self) -> "RiskAlertQuerySet":
+        """Most serious first: by the severity's rank, not its label (High, Low, Medium)."""
+        rank = Case(
+            When(severity="high", then=Value(0)),
+            When(severity="medium", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return self.alias(severity_rank=rank).order_by("severity_rank", "account__name", "pk")
+
     def visible_to(self, membership: Membership) -> "RiskAlertQuerySet":
         """The alerts on the accounts the member sees."""
         if membership.role in {Role.ADMIN, Role.LEADER}:  # every account: no semi-join

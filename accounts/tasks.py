@@ -95,8 +95,9 @@ def send_all_digests() -> int:
 
 @shared_task(**RETRY)
 def send_digests(tenant_id: int, day: str) -> int:
-    """Each supervisor's daily digest of their team's open alerts, at most once a day: the
-    day's digest row is the claim, created in the transaction that queues the mail."""
+    """Each supervisor's daily digest of their team's open alerts (a snoozed one is not open),
+    most serious first, at most once a day: the day's digest row is the claim, created in the
+    transaction that queues the mail."""
     sent = 0
     with tenant_context(tenant_id):
         tenant = Tenant.objects.get(pk=tenant_id)
@@ -109,9 +110,9 @@ def send_digests(tenant_id: int, day: str) -> int:
         for supervisor in supervisors:
             alerts = list(
                 RiskAlert.objects.visible_to(supervisor)
-                .filter(status__in=RiskAlert.LIVE)
+                .filter(status__in=[RiskAlert.Status.OPEN, RiskAlert.Status.ACKNOWLEDGED])
                 .select_related("account", "owner__user")
-                .order_by("severity", "account__name")
+                .by_severity()
             )
             if not alerts:
                 continue

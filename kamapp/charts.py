@@ -36,24 +36,26 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _round_top(value: float, whole: bool, steps: int = 4) -> float:
-    """The smallest scale of `steps` round steps (1, 2, 2.5 or 5 × 10^k) that holds `value`;
-    steps of at least 1 for `whole` numbers (counts)."""
-    if value <= 0:
-        return steps
-    raw = value / steps
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return steps * (max(step, 1) if whole else step)
-
-
-def _bounds(values: list[float], guides: list[float]) -> tuple[float, float]:
-    everything = values + guides
-    low, high = min(everything), max(everything)
+def nice_ticks(low: float, high: float, count: int = 5, whole: bool = False) -> list[float]:
+    """About `count` round tick values (steps of 1, 2 or 5 × 10ⁿ) covering low..high; steps
+    of at least 1 for `whole` numbers (counts)."""
     if low == high:
         low, high = low - 1, high + 1
-    pad = (high - low) * 0.08
-    return low - pad, high + pad
+    raw = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    fraction = raw / magnitude  # the round step nearest the raw one (Heckbert's nice numbers)
+    step = magnitude * (1 if fraction < 1.5 else 2 if fraction < 3 else 5 if fraction < 7 else 10)
+    if whole:
+        step = max(step, 1)
+    first, last = math.floor(low / step), math.ceil(high / step)
+    # rounded so that 0.1 × 3 reads 0.3, not 0.30000000000000004
+    return [round(n * step, 10) for n in range(first, last + 1)]
+
+
+def _tick_label(value: float, step: float) -> str:
+    if step >= 1:
+        return _fmt(value)
+    return f"{value:.{-math.floor(math.log10(step))}f}"
 
 
 def line_chart(
@@ -79,14 +81,16 @@ def line_chart(
             title,
             TEXT,
         )
-    left, right, top, bottom = 48, 12, 12, 28
+    # room on both sides for half a date label centred under the first and last points
+    left, right, top, bottom = 48, 30, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    low, high = _bounds(present, [value for _, value in guides])
-    if kind == "bar" and min(present) >= 0:  # bars stand on zero, on a round scale: 0, 10M, 20M…
-        tallest = max(present + [value for _, value in guides])
-        low, high = 0, _round_top(tallest, whole=all(float(v).is_integer() for v in present))
-    elif kind == "bar":
-        low = min(low, 0)
+    everything = present + [value for _, value in guides]
+    ticks = nice_ticks(
+        min([*everything, 0] if kind == "bar" else everything),
+        max(everything),
+        whole=all(float(v).is_integer() for v in everything),
+    )
+    low, high = ticks[0], ticks[-1]
 
     def x(index: int) -> float:
         if kind == "bar":
@@ -101,13 +105,13 @@ def line_chart(
         f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
-    for step in range(5):
-        value = low + (high - low) * step / 4
+    step = round(ticks[1] - ticks[0], 10)
+    for value in ticks:
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{TEXT}">{_fmt(value)}</text>'
+            f'fill="{TEXT}">{_tick_label(value, step)}</text>'
         )
     every = max(1, len(labels) // 8)
     for index, label in enumerate(labels):
@@ -117,10 +121,12 @@ def line_chart(
                 f'fill="{TEXT}">{escape(label)}</text>'
             )
     for name, value in guides:
+        # above its line, or below it when the line runs along the top of the plot
+        label_y = y(value) - 5 if y(value) - 5 >= top + 11 else y(value) + 14
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{AXIS}" stroke-dasharray="4 4" stroke-width="1.5"/>'
-            f'<text x="{width - right - 4}" y="{y(value) - 5:.1f}" text-anchor="end" '
+            f'<text x="{width - right - 4}" y="{label_y:.1f}" text-anchor="end" '
             f'font-size="11" fill="{TEXT}">{escape(name)} {_fmt(value)}</text>'
         )
     for number, line in enumerate(series):
@@ -284,12 +290,15 @@ def matrix(
             f"<title>{n} moved</title></line>"
         )
     placed: dict[tuple[int, int], int] = {}
-    per_row = 6
+    # Dots in a cell sit on a grid at least a dot and a gap apart (18 px for 14 px dots), as
+    # many to a row as the cell holds: side by side, never on top of each other.
+    per_row = max(2, int((cell - 16) // 18))
+    spacing = (cell - 32) / (per_row - 1)
     for dot in dots:
         n = placed.get((dot.row, dot.col), 0)
         placed[(dot.row, dot.col)] = n + 1
         x, y = origin(dot.row, dot.col)
-        cx = x + 16 + (n % per_row) * ((cell - 28) / (per_row - 1))
+        cx = x + 16 + (n % per_row) * spacing
         cy = y + 30 + (n // per_row) * 18
         if dot.came_from and dot.came_from != (dot.row, dot.col):
             fx, fy = origin(*dot.came_from)

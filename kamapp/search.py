@@ -5,7 +5,8 @@ and bounds, and names no app.
 Ranking: Postgres full-text over the row's title (weight A) and its other text (weight B),
 every word matched as a prefix so results come as one types, plus trigram word similarity of
 the title where the server has pg_trgm (typos: "acne" finds "Acme"). A row matches when its
-text matches the words or its title contains the typed text.
+text matches the words, its title contains the typed text, or (with pg_trgm) a word of its
+title is close to it.
 """
 
 import functools
@@ -80,10 +81,12 @@ def ranked(
     for field in others:
         vector += SearchVector(field, weight="B", config="simple")
     rank = SearchRank(vector, query)
+    matches = Q(search_vector=query) | Q(**{f"{title}__icontains": text})
     if trigram_available():
         rank = rank + TrigramWordSimilarity(text, title)
+        # `%>` (the trigram GIN index's operator): a title with a word close to the text
+        matches |= Q(**{f"{title}__trigram_word_similar": text})
     rows = rows.annotate(search_vector=vector, search_rank=Cast(rank, FloatField()))
-    matches = Q(search_vector=query) | Q(**{f"{title}__icontains": text})
     return rows.filter(matches).order_by(F("search_rank").desc(), title)[:limit]
 
 

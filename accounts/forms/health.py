@@ -1,3 +1,6 @@
+import datetime
+from calendar import monthrange
+
 from django import forms
 from django.utils import timezone
 
@@ -124,21 +127,42 @@ class AlertFilterForm(SafeInputs, forms.Form):
         self.fields["rule"].choices = [("", "Any rule")] + [(k, t) for k, (t, _) in RULES.items()]
 
 
+def _month_after(day: datetime.date) -> datetime.date:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+# Snooze presets: the button's value → the day the alert wakes up.
+SNOOZE_PRESETS = {
+    "day": lambda today: today + datetime.timedelta(days=1),
+    "week": lambda today: today + datetime.timedelta(days=7),
+    "month": _month_after,
+}
+
+
 class AlertActionForm(SafeInputs, forms.Form):
+    # A snooze preset button sends `snooze_for` instead of `do`.
     do = forms.ChoiceField(
+        required=False,
         choices=[
             ("acknowledge", "Acknowledge"),
             ("snooze", "Snooze"),
             ("resolve", "Resolve"),
             ("dismiss", "Not useful"),
-        ]
+        ],
     )
+    snooze_for = forms.ChoiceField(required=False, choices=[(k, k) for k in SNOOZE_PRESETS])
     until = forms.DateField(required=False)
     note = forms.CharField(max_length=300, required=False)
     reason = forms.ChoiceField(required=False, choices=RiskAlert.Dismissal.choices)
 
     def clean(self):
         cleaned = super().clean()
+        if preset := cleaned.get("snooze_for"):
+            cleaned["do"] = "snooze"
+            cleaned["until"] = SNOOZE_PRESETS[preset](timezone.localdate())
+        if not cleaned.get("do"):
+            self.add_error("do", "Choose what to do with the alert.")
         if cleaned.get("do") == "snooze" and not cleaned.get("until"):
             self.add_error("until", "Choose the date to snooze until.")
         elif cleaned.get("until") and cleaned["until"] <= timezone.localdate():

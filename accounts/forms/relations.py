@@ -108,6 +108,37 @@ class RenewalForm(AccountChildForm):
         return cleaned
 
 
+class InteractionFilter(SafeInputs, forms.Form):
+    """The Interactions tab's filters: kind, a contact who was there, and a date range."""
+
+    kind = forms.ChoiceField(required=False, label="Kind")
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+    since = forms.DateField(required=False, label="From", widget=DateInput())
+    until = forms.DateField(required=False, label="To", widget=DateInput())
+
+    def __init__(self, *args, account, **kwargs):
+        # Own ids: the tab's form to log an interaction has a kind and a date too.
+        super().__init__(*args, auto_id="filter_%s", **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *Interaction.Kind.choices]
+        self.fields["contact"].queryset = Contact.objects.filter(account=account)
+        self.fields["contact"].empty_label = "Anyone"
+
+    def apply(self, interactions):
+        """The interactions that match (all of them when the filter is empty or invalid)."""
+        if not self.is_valid():
+            return interactions
+        data = self.cleaned_data
+        if data["kind"]:
+            interactions = interactions.filter(kind=data["kind"])
+        if data["contact"]:
+            interactions = interactions.filter(contacts=data["contact"])
+        if data["since"]:
+            interactions = interactions.filter(date__gte=data["since"])
+        if data["until"]:
+            interactions = interactions.filter(date__lte=data["until"])
+        return interactions
+
+
 class FinancialPeriodForm(AccountChildForm):
     class Meta:
         model = FinancialPeriod

@@ -1,7 +1,13 @@
 from django.urls import path
 
-from accounts.forms.relations import ContactForm, FeedbackForm, FinancialPeriodForm, RenewalForm
-from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Renewal
+from accounts.forms.relations import (
+    ContactForm,
+    FeedbackForm,
+    FinancialPeriodForm,
+    InteractionForm,
+    RenewalForm,
+)
+from accounts.models import Contact, CustomerFeedback, FinancialPeriod, Interaction, Renewal
 from accounts.urls.detail import ACCOUNT
 from accounts.views import relations, surveys
 from accounts.views.tabs import edit_view
@@ -14,6 +20,11 @@ urlpatterns = [
         name="contact-edit",
     ),
     path(ACCOUNT + "interactions/", relations.interactions, name="account-interactions"),
+    path(
+        ACCOUNT + "interactions/<int:interaction_pk>/edit/",
+        edit_view(Interaction, InteractionForm, "interactions", "interaction"),
+        name="interaction-edit",
+    ),
     path(
         ACCOUNT + "interactions/<int:interaction_pk>/delete/",
         relations.interaction_delete,

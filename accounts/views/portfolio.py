@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts import portfolio, week
+from accounts import first_run, portfolio, week
 from kamapp.http import TenantRequest
 from kamapp.members import summary
 from kamapp.policy import require_permission
@@ -19,4 +19,6 @@ def dashboard(request: TenantRequest, slug: str) -> HttpResponse:
         "summary": summary(request.tenant, request.membership),
         "week": week.my_week(request.membership, timezone.localdate()),
     }
+    if not context["accounts"]:  # a new organisation's home says what to set up first
+        context["checklist"] = first_run.checklist(request.membership)
     return render(request, "accounts/portfolio.html", context)

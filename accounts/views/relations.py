@@ -1,5 +1,7 @@
 """Stakeholders, interactions, financials, feedback and history tabs."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.db.models import Max, Q
 from django.http import HttpResponse
@@ -13,6 +15,7 @@ from accounts.forms.relations import (
     ContactForm,
     FeedbackForm,
     FinancialPeriodForm,
+    InteractionFilter,
     InteractionForm,
     RenewalForm,
     SurveyRequestForm,
@@ -27,11 +30,13 @@ from accounts.models import (
     SurveyRequest,
 )
 from accounts.orgchart import org_chart
-from accounts.views.tabs import render_tab, save_audited, tab_view
+from accounts.views.tabs import TABS, register_tab, render_tab, save_audited, tab_view
+from kamapp.access import Access
 from kamapp.audit import record
 from kamapp.charts import SWATCHES, Series, line_chart
 from kamapp.history import listing as history_listing
 from kamapp.http import TenantRequest, htmx_partial
+from kamapp.members import paginate
 from kamapp.models import AuditEvent
 
 
@@ -49,9 +54,18 @@ def stakeholder_context(account: KeyAccount) -> dict:
     }
 
 
-def interaction_context(account: KeyAccount) -> dict:
-    interactions = Interaction.objects.filter(account=account)
-    return {"interactions": qbr.with_details(interactions, timezone.localdate())}
+def interaction_listing(request: TenantRequest, access: Access[KeyAccount]) -> dict:
+    """A page of the account's timeline, filtered by kind, contact and dates (the query string,
+    so a filtered page has its own address)."""
+    account = access.obj
+    filters = InteractionFilter(request.GET or None, account=account)
+    page = paginate(request, filters.apply(Interaction.objects.filter(account=account)), 20)
+    page.object_list = qbr.with_details(page.object_list, timezone.localdate())
+    return {"filters": filters, "page": page, "interactions": page.object_list}
+
+
+# The tab reads its filters and page from the request, so its listing is the tab's context.
+register_tab(replace(TABS["interactions"], context=interaction_listing))
 
 
 # The customer's voice and what the team logged for them, kept apart (see Origin).
@@ -101,7 +115,7 @@ def feedback_context(account: KeyAccount) -> dict:
 
 
 stakeholders = tab_view("stakeholders", stakeholder_context, ContactForm, "contact")
-interactions = tab_view("interactions", interaction_context, InteractionForm, "interaction")
+interactions = tab_view("interactions", None, InteractionForm, "interaction")
 
 
 def financials_context(account) -> dict:
@@ -133,10 +147,7 @@ def interaction_delete(
     interaction.delete()
     if htmx_partial(request):
         return render_tab(
-            request,
-            access,
-            "interactions",
-            interaction_context(account) | {"form": InteractionForm(account=account)},
+            request, access, "interactions", {"form": InteractionForm(account=account)}
         )
     return redirect("account-interactions", slug=slug, keyaccount_pk=account.pk)
 

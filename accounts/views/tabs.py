@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
@@ -82,6 +83,11 @@ def render_tab(
     page = "accounts/tab_fragment.html" if htmx_partial(request) else "accounts/account_page.html"
     response = render(request, page, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
+    if htmx_partial(request) and request.method == "POST":
+        # A write may answer with another tab (Overview's quick log shows Interactions): the
+        # address names the tab shown, without a new history entry.
+        kwargs = {"slug": request.tenant.slug, "keyaccount_pk": access.obj.pk}
+        response["HX-Replace-Url"] = reverse(registered.url_name, kwargs=kwargs)
     return response
 
 
@@ -96,8 +102,11 @@ def save_audited(request: TenantRequest, form, verb: str, before: dict | None = 
     return obj
 
 
-def tab_view(tab: str, context: Callable[[KeyAccount], dict], form_class=None, noun: str = ""):
-    """A tab that lists the account's rows (GET) and adds one from its form (POST)."""
+def tab_view(
+    tab: str, context: Callable[[KeyAccount], dict] | None, form_class=None, noun: str = ""
+):
+    """A tab that lists the account's rows (GET) and adds one from its form (POST); without
+    `context`, the tab's registered context (`Tab.context`) lists them."""
 
     @require_http_methods(["GET", "POST"] if form_class else ["GET"])
     def view(request: TenantRequest, slug: str, keyaccount_pk: int) -> HttpResponse:
@@ -113,7 +122,8 @@ def tab_view(tab: str, context: Callable[[KeyAccount], dict], form_class=None, n
                 if not htmx_partial(request):
                     return redirect(f"account-{tab}", slug=slug, keyaccount_pk=account.pk)
                 form = form_class(account=account)
-        return render_tab(request, access, tab, {"form": form, **context(account)})
+        rows = context(account) if context else {}
+        return render_tab(request, access, tab, {"form": form, **rows})
 
     return view
 

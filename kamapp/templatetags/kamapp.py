@@ -36,6 +36,24 @@ def sort_query(context, key: str) -> str:
     return "?" + query.urlencode()
 
 
+@register.inclusion_tag("partials/sort_header.html", takes_context=True)
+def sort_header(
+    context, key: str, label: str, default: str = "", target: str = "", css: str = ""
+) -> dict:
+    """A sortable column's header: a link that sorts by `key` (again: reversed), an arrow and
+    `aria-sort` saying how the table is sorted now; `default` is the key used without `sort`.
+    With `target`, HTMX swaps that region and keeps the URL in step."""
+    current = context["request"].GET.get("sort") or default
+    direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+    return {
+        "href": sort_query(context, key),
+        "label": label,
+        "direction": direction,
+        "target": target,
+        "css": css,
+    }
+
+
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)

@@ -121,6 +121,36 @@ def test_two_workers_evaluating_at_once_open_one_alert(org_a):
     assert RiskAlert.objects.filter(account=account, rule="plan_stale").count() == 1
 
 
+@pytest.mark.parametrize(
+    "preset, days",
+    [("day", [1]), ("week", [7]), ("month", [28, 29, 30, 31])],
+)
+def test_snooze_presets(client, org_a, preset, days):
+    account = make_account(org_a)
+    alert = RiskAlert.objects.create(
+        tenant=org_a.tenant, account=account, rule="plan_stale", severity="high",
+        message="Stale", action="Review it", owner=org_a.kam,
+    )  # fmt: skip
+    client.force_login(org_a.kam.user)
+    url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
+    response = client.post(url, {"snooze_for": preset, "until": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Snoozed" in response.text
+    alert.refresh_from_db()
+    assert alert.status == "snoozed"
+    assert (alert.snoozed_until - timezone.localdate()).days in days
+    assert client.post(url, {"snooze_for": "year"}, HTTP_HX_REQUEST="true").status_code == 200
+    alert.refresh_from_db()
+    assert alert.snoozed_until - timezone.localdate() != datetime.timedelta(days=365)
+
+
+def test_the_month_preset_keeps_the_day_or_the_months_last():
+    from accounts.forms.health import SNOOZE_PRESETS
+
+    month = SNOOZE_PRESETS["month"]
+    assert month(datetime.date(2026, 1, 31)) == datetime.date(2026, 2, 28)
+    assert month(datetime.date(2026, 12, 15)) == datetime.date(2027, 1, 15)
+
+
 def test_inbox_actions_over_htmx_are_audited(client, org_a, demo):
     alert = demo[2].alerts.get(rule="plan_stale")
     client.force_login(demo[2].owner.user)
@@ -198,3 +228,34 @@ def test_daily_digest_reaches_each_supervisor_once(org_a, demo, django_capture_o
     assert f"/o/{org_a.tenant.slug}/alerts/" in digest.body
     assert send_digests(org_a.tenant.pk, day) == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_digest_ranks_severity_and_leaves_snoozed_alerts_out(
+    org_a, django_capture_on_commit_callbacks
+):
+    account = make_account(org_a, "Initech")
+    for rule, severity, status in [
+        ("a_low", "low", "open"),
+        ("a_high", "high", "acknowledged"),
+        ("a_medium", "medium", "open"),
+        ("a_snoozed", "high", "snoozed"),
+    ]:
+        RiskAlert.objects.create(
+            tenant=org_a.tenant,
+            account=account,
+            rule=rule,
+            severity=severity,
+            status=status,
+            message=f"{rule} message",
+            action="Act",
+            owner=org_a.kam,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests(org_a.tenant.pk, timezone.localdate().isoformat())
+    (digest,) = mail.outbox
+    assert digest.subject.endswith(": 3")
+    body = digest.body
+    assert "a_snoozed" not in body
+    assert body.index("High") < body.index("Medium") < body.index("Low")
+    assert body.index("a_high") < body.index("a_medium") < body.index("a_low")

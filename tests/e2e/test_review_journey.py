@@ -41,6 +41,12 @@ def test_review_from_self_assessment_to_packet(live_server, page, console_errors
     expect(page.get_by_label("Leadership and collaboration", exact=True)).to_have_value("4")
     page.get_by_label("Note on Leadership and collaboration").fill("Led the pricing review.")
     page.get_by_label("Overall assessment").fill("A solid quarter.")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Finalise review").click()  # asks first: no, not yet
+    assert asked and asked[0].startswith("Finalise this review?")
+    expect(page.locator(".steps .is-current")).to_have_text("Manager review")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Finalise review").click()
     expect(page.locator(".steps .is-current")).to_have_text("Finalised")
     expect(page.get_by_text("Led the pricing review.")).to_be_visible()
@@ -85,6 +91,7 @@ def test_calibration_then_sign_off(live_server, page, console_errors, org_a):
     expect(page.get_by_role("heading", name="Finalise after calibration")).to_be_visible()
     expect(page.get_by_label("Overall assessment")).to_have_value("Strong quarter.")
     page.get_by_label("Overall assessment").fill("Calibrated and fair.")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Finalise review").click()
     expect(page.locator(".steps .is-current")).to_have_text("Finalised")
     page.get_by_role("button", name="Sign out").click()

@@ -36,7 +36,8 @@ def test_assessment_moves_the_dot(live_server, page, console_errors, org_a):
     page.get_by_label("They value our knowledge, not only our products.").check()
     page.get_by_label("We help them succeed on problems beyond our own offer.").check()
     expect(page.locator("#stage-suggestion")).to_contain_text("3 · Solutions Consultant")
-    page.get_by_label("Relationship stage").select_option("3")
+    page.get_by_role("button", name="Use suggested").first.click()  # the stage's suggestion
+    expect(page.get_by_label("Relationship stage")).to_have_value("3")
     page.get_by_label("Process maturity").select_option("3")
     page.get_by_role("button", name="Record assessment").click()
     expect(page.locator(".rpm-now")).to_contain_text("Solutions Consultant × Formal")

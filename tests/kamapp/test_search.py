@@ -85,6 +85,22 @@ def test_ranked_best_first_and_bounded(client, org_a):
     assert "subsidiary 11" in _find(client, org_a, "subsid 11", htmx=True)  # prefixes, any order
 
 
+def test_a_misspelt_name_finds_the_account_where_pg_trgm_exists(org_a):
+    if not search.trigram_available():
+        pytest.skip("this Postgres has no pg_trgm (the embedded PG 16 ships none)")
+    make_account(org_a, "Initech")
+    make_account(org_a, "Globex")
+    hits = search.search(org_a.admin, "initek")["Accounts"]
+    assert [hit.title for hit in hits] == ["Initech"]
+
+
+def test_without_pg_trgm_a_misspelling_finds_nothing_and_nothing_fails(org_a, monkeypatch):
+    monkeypatch.setattr(search, "trigram_available", lambda: False)
+    make_account(org_a, "Initech")
+    assert search.search(org_a.admin, "initek").get("Accounts", []) == []
+    assert [hit.title for hit in search.search(org_a.admin, "inite")["Accounts"]] == ["Initech"]
+
+
 def test_as_you_type_fragment_and_no_js_page(client, org_a, portfolio):
     client.force_login(org_a.kam.user)
     fragment = _find(client, org_a, "initech hold", htmx=True)
