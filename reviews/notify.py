@@ -15,6 +15,7 @@ REVIEW_STEP = "review_step"
 SUBJECTS = {
     Status.SELF_ASSESSMENT: "Your self-assessment for {cycle} is open",
     Status.MANAGER_REVIEW: "{kam}'s self-assessment for {cycle} is ready for your review",
+    Status.CALIBRATION: "{kam}'s {cycle} review is ready for calibration",
     Status.FINALISED: "Your {cycle} review is finalised",
 }
 
@@ -39,6 +40,8 @@ def leadership(tenant) -> list[str]:
 
 
 def recipients(review: PerformanceReview) -> list[Membership]:
+    if review.status == Status.CALIBRATION:
+        return leaders(review.tenant_id)
     if review.status != Status.MANAGER_REVIEW:
         return [review.kam]
     if review.reviewer is not None:

@@ -150,6 +150,7 @@ def submit_for_calibration(review, actor, summary: str, ratings: dict) -> None:
           calibration_submitted_at=timezone.now())  # fmt: skip
     given = {key: rating for key, (rating, _) in ratings.items()}
     record(review.tenant, actor, "review.submit_calibration", review, {"ratings": given})
+    _notify(review)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from kamapp.models import AuditEvent, Role
+from kamapp.models import AuditEvent, Notification, Role
 from reviews import calibration, workflow
 from reviews.models import CriterionRating
 from tests.accounts.conftest import make_account
@@ -149,6 +149,8 @@ def test_reviewer_submits_leaders_calibrate_reviewer_finalises(client, org_a):
     assert review.manager_summary == "Strong quarter." and review.scorecard is None
     event = AuditEvent.objects.get(verb="review.submit_calibration")
     assert event.changes["ratings"]["leadership"] == 5
+    (told,) = Notification.objects.filter(text__contains="ready for calibration")
+    assert told.recipient == org_a.leader and told.url == page
 
     client.force_login(org_a.leader.user)
     assert "Adjust…" in client.get(url(org_a, cycle)).text
