@@ -97,6 +97,8 @@ class KeyAccount(TenantModel):
                 condition=~models.Q(status="archived"),
                 name="keyaccount_urgency",
             ),
+            # the leadership dashboard's top risks: the accounts with the most money first
+            models.Index(fields=["tenant", "-contract_value"], name="keyaccount_value"),
         ]
 
     # Written only by the health run, beside the snapshots (`accounts.recalculation`).
