@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 from psycopg import sql
@@ -102,6 +103,8 @@ def recalculate(
     today = timezone.localdate()
     active = KeyAccount.objects.for_tenant(tenant).active()
     if account_ids is None:
+        # a bulk import just before would otherwise be planned for the tables as they were
+        db.analyze_stale(apps.get_models(include_auto_created=True))
         total = active.count()
         batches = _batches(active.order_by("pk").values_list("pk", flat=True))
         # live alerts of accounts no longer active resolve: no batch has their inputs
