@@ -118,7 +118,7 @@ def recalculate(
         inputs = health.gather(tenant, account_ids=batch, today=today)
         report("scoring", done, total)
         verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-        process = conformance.percents(tenant, active.filter(pk__in=batch), today)
+        process = conformance.percents(tenant, active.filter(pk__any=batch), today)
         write_snapshots(tenant, inputs, verdicts, process=process)
         alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
         done += len(inputs)
