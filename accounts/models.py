@@ -71,6 +71,8 @@ class KeyAccount(TenantModel):
     # 0 at risk, 1 watch, 2 otherwise: the portfolio's first sort key, indexed
     health_urgency = models.PositiveSmallIntegerField(default=2, db_default=2, editable=False)
     scored_at = models.DateTimeField(null=True, editable=False)
+    # share of Our KAM Process followed when last scored (lists show it without recomputing)
+    process_percent = models.PositiveSmallIntegerField(null=True, editable=False)
     # The latest RPM assessment's cell, the maturity the data suggested then, and how the
     # cell moved ("down" from the one before, "still" over the last three, or ""): written
     # with the assessment (`rpm.models.Assessment`), read by the matrix instead of a history.
@@ -102,7 +104,9 @@ class KeyAccount(TenantModel):
         ]
 
     # Written only by the health run, beside the snapshots (`accounts.recalculation`).
-    HEALTH_FIELDS = frozenset({"health_score", "health_band", "health_urgency", "scored_at"})
+    HEALTH_FIELDS = frozenset(
+        {"health_score", "health_band", "health_urgency", "scored_at", "process_percent"}
+    )
     # Written only with an RPM assessment.
     RPM_FIELDS = frozenset(
         {"rpm_stage", "rpm_maturity", "rpm_assessed_on", "rpm_suggested", "rpm_trend"}

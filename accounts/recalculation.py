@@ -30,10 +30,11 @@ SNAPSHOT_COLUMNS = {
 # The snapshots written, and each account's current verdict beside its row (what lists read
 # and sort by) in the same statement; a snapshot back-dated behind it (history) leaves it.
 WRITE_SNAPSHOTS = """
-    WITH written AS ({insert} RETURNING account_id, score, band, computed_at)
+    WITH written AS ({insert} RETURNING account_id, score, band, computed_at, process_conformance)
     UPDATE accounts_keyaccount k
     SET health_score = w.score, health_band = w.band, scored_at = w.computed_at,
-        health_urgency = CASE w.band WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END
+        health_urgency = CASE w.band WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END,
+        process_percent = w.process_conformance
     FROM written w
     WHERE k.tenant_id = {tenant} AND k.id = w.account_id
         AND (k.scored_at IS NULL OR k.scored_at <= w.computed_at)

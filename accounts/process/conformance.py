@@ -288,11 +288,3 @@ def percents(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> di
             done = sum(_check(item, facts, today).done for item in applicable)
             out[pk] = round(100 * done / len(applicable))
     return out
-
-
-def attach(tenant, accounts: list[KeyAccount], today: datetime.date) -> None:
-    """Set `process_percent` on each of `accounts` (None: no item applies), for list pages."""
-    ids = [account.pk for account in accounts]
-    found = percents(tenant, KeyAccount.objects.for_tenant(tenant).filter(pk__in=ids), today)
-    for account in accounts:
-        account.process_percent = found.get(account.pk)
