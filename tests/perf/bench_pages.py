@@ -80,8 +80,8 @@ def build(sizes: dict[str, int]):
         with connection.cursor() as cursor:
             cursor.execute(GENERATE, {"tenant": tenant.pk, "owner": owner.pk, "n": n})
             cursor.execute(ASSESS, {"tenant": tenant.pk})
-            place(tenant.pk)  # as saving each assessment would have
             cursor.execute("SELECT set_config('app.rls_bypass', 'on', false)")
+            place(tenant.pk)  # the current cells, as saving each assessment would have
             # statistics before the run: the rollup query planned blind takes minutes
             cursor.execute("ANALYZE")
         with tenant_context(tenant.pk):
