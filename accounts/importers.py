@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from accounts.models import AccountPlan, AccountStatus, Contact, KeyAccount, Tier
-from kamapp import inputs
+from kamapp import db, inputs
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from kamapp.trees import reaches
@@ -298,6 +298,7 @@ def commit_accounts(rows: list[Row], tenant, actor) -> int:
         KeyAccount(tenant=tenant, **row.clean) for row in rows
     )
     AccountPlan.objects.bulk_create(AccountPlan(tenant=tenant, account=a) for a in accounts)
+    db.analyze(KeyAccount, AccountPlan)  # the health run that follows plans with the new rows
     record(tenant, actor, "account.import", changes={"accounts": [a.name for a in accounts]})
     return len(accounts)
 
@@ -315,6 +316,7 @@ def commit_contacts(rows: list[Row], tenant, actor) -> int:
         if boss := row.values["reports_to"]:
             contact.reports_to = by_name[(contact.account_id, boss.lower())]
     Contact.objects.bulk_update(contacts, ["reports_to"])
+    db.analyze(Contact)
     record(tenant, actor, "contact.import", changes={"contacts": len(contacts)})
     return len(contacts)
 

@@ -71,6 +71,18 @@ class KeyAccount(TenantModel):
     # 0 at risk, 1 watch, 2 otherwise: the portfolio's first sort key, indexed
     health_urgency = models.PositiveSmallIntegerField(default=2, db_default=2, editable=False)
     scored_at = models.DateTimeField(null=True, editable=False)
+    # share of Our KAM Process followed when last scored (lists show it without recomputing)
+    process_percent = models.PositiveSmallIntegerField(null=True, editable=False)
+    # The latest RPM assessment's cell, the maturity the data suggested then, and how the
+    # cell moved ("down" from the one before, "still" over the last three, or ""): written
+    # with the assessment (`rpm.models.Assessment`), read by the matrix instead of a history.
+    rpm_stage = models.PositiveSmallIntegerField(null=True, editable=False)
+    rpm_maturity = models.PositiveSmallIntegerField(null=True, editable=False)
+    rpm_assessed_on = models.DateField(null=True, editable=False)
+    rpm_suggested = models.PositiveSmallIntegerField(null=True, editable=False)
+    rpm_trend = models.CharField(
+        max_length=5, blank=True, default="", db_default="", editable=False
+    )
 
     objects = KeyAccountQuerySet.as_manager()
 
@@ -87,19 +99,27 @@ class KeyAccount(TenantModel):
                 condition=~models.Q(status="archived"),
                 name="keyaccount_urgency",
             ),
+            # the leadership dashboard's top risks: the accounts with the most money first
+            models.Index(fields=["tenant", "-contract_value"], name="keyaccount_value"),
         ]
 
     # Written only by the health run, beside the snapshots (`accounts.recalculation`).
-    HEALTH_FIELDS = frozenset({"health_score", "health_band", "health_urgency", "scored_at"})
+    HEALTH_FIELDS = frozenset(
+        {"health_score", "health_band", "health_urgency", "scored_at", "process_percent"}
+    )
+    # Written only with an RPM assessment.
+    RPM_FIELDS = frozenset(
+        {"rpm_stage", "rpm_maturity", "rpm_assessed_on", "rpm_suggested", "rpm_trend"}
+    )
 
     def save(self, *args, **kwargs) -> None:
-        """An edit saves every column but the current health: a form saved while the health
-        run writes must not put the previous verdict back."""
+        """An edit saves every column but the current health and RPM cell: a form saved while
+        the health run (or an assessment) writes must not put the previous values back."""
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in self.HEALTH_FIELDS
+                if not f.primary_key and f.name not in self.HEALTH_FIELDS | self.RPM_FIELDS
             ]
         super().save(*args, **kwargs)
 

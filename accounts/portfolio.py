@@ -28,7 +28,6 @@ from accounts.models import (
     KeyAccount,
     RiskAlert,
 )
-from accounts.process import conformance
 from kamapp.models import Membership
 
 OPEN_ACTIONS = [Action.Status.PLANNED, Action.Status.IN_PROGRESS]
@@ -192,5 +191,4 @@ def portfolio(membership: Membership, page_number: str | None = None) -> dict:
     paginator.count = numbers["accounts"]
     page: Page = paginator.get_page(page_number)
     accounts = [decorate(account, today) for account in page.object_list]
-    conformance.attach(membership.tenant, accounts, today)
     return {"accounts": accounts, "page": page, "stats": numbers}

@@ -7,6 +7,7 @@ import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 from psycopg import sql
@@ -29,10 +30,11 @@ SNAPSHOT_COLUMNS = {
 # The snapshots written, and each account's current verdict beside its row (what lists read
 # and sort by) in the same statement; a snapshot back-dated behind it (history) leaves it.
 WRITE_SNAPSHOTS = """
-    WITH written AS ({insert} RETURNING account_id, score, band, computed_at)
+    WITH written AS ({insert} RETURNING account_id, score, band, computed_at, process_conformance)
     UPDATE accounts_keyaccount k
     SET health_score = w.score, health_band = w.band, scored_at = w.computed_at,
-        health_urgency = CASE w.band WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END
+        health_urgency = CASE w.band WHEN 'at_risk' THEN 0 WHEN 'watch' THEN 1 ELSE 2 END,
+        process_percent = w.process_conformance
     FROM written w
     WHERE k.tenant_id = {tenant} AND k.id = w.account_id
         AND (k.scored_at IS NULL OR k.scored_at <= w.computed_at)
@@ -102,6 +104,8 @@ def recalculate(
     today = timezone.localdate()
     active = KeyAccount.objects.for_tenant(tenant).active()
     if account_ids is None:
+        # a bulk import just before would otherwise be planned for the tables as they were
+        db.analyze_stale(apps.get_models(include_auto_created=True))
         total = active.count()
         batches = _batches(active.order_by("pk").values_list("pk", flat=True))
         # live alerts of accounts no longer active resolve: no batch has their inputs
@@ -115,7 +119,7 @@ def recalculate(
         inputs = health.gather(tenant, account_ids=batch, today=today)
         report("scoring", done, total)
         verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-        process = conformance.percents(tenant, active.filter(pk__in=batch), today)
+        process = conformance.percents(tenant, active.filter(pk__any=batch), today)
         write_snapshots(tenant, inputs, verdicts, process=process)
         alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
         done += len(inputs)

@@ -28,6 +28,7 @@ from accounts.models import (
     KPIMeasurement,
     Objective,
     PlanRevision,
+    ProcessConfirmation,
 )
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def register(task) -> None:
     watch(KeyAccount, lambda account: account.pk)  # tier, renewal date, status
     for model in (Interaction, Action, CustomerFeedback, FinancialPeriod, AccountPlan, Objective):
         watch(model)
+    watch(ProcessConfirmation)  # the process followed, shown beside the health in lists
     watch(KPI, _via(Objective, "objective_id", "account_id"))
     watch(KPIMeasurement, _via(KPI, "kpi_id", "objective__account_id"))
     watch(PlanRevision, _via(AccountPlan, "plan_id", "account_id"))

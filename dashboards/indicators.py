@@ -164,22 +164,20 @@ def health_series(
     return series
 
 
+# The current cell is stored beside the account (`rpm.models.PLACE`); only an account assessed
+# since `since` can have moved, so only those look up their cell before it.
 RPM = """
-WITH latest AS (
-    SELECT DISTINCT ON (account_id) account_id, stage, maturity
-    FROM rpm_assessment WHERE tenant_id = %(tenant)s
-    ORDER BY account_id, assessed_on DESC, id DESC
-), before AS (
-    SELECT DISTINCT ON (account_id) account_id, stage, maturity
-    FROM rpm_assessment WHERE tenant_id = %(tenant)s AND assessed_on < %(since)s
-    ORDER BY account_id, assessed_on DESC, id DESC
-)
-SELECT a.owner_id, l.stage, l.maturity, b.stage, b.maturity, count(*)
-FROM latest l
-JOIN accounts_keyaccount a ON a.id = l.account_id AND a.status <> 'archived'
-LEFT JOIN before b ON b.account_id = l.account_id
-WHERE a.tenant_id = %(tenant)s AND a.owner_id = ANY(%(people)s)
-  AND (%(tier)s = '' OR a.tier = %(tier)s)
+SELECT a.owner_id, a.rpm_stage, a.rpm_maturity, b.stage, b.maturity, count(*)
+FROM accounts_keyaccount a
+LEFT JOIN LATERAL (
+    SELECT stage, maturity FROM rpm_assessment
+    WHERE a.rpm_assessed_on >= %(since)s
+        AND tenant_id = a.tenant_id AND account_id = a.id AND assessed_on < %(since)s
+    ORDER BY assessed_on DESC, id DESC
+    LIMIT 1
+) b ON true
+WHERE a.tenant_id = %(tenant)s AND a.owner_id = ANY(%(people)s) AND a.status <> 'archived'
+  AND a.rpm_stage IS NOT NULL AND (%(tier)s = '' OR a.tier = %(tier)s)
 GROUP BY 1, 2, 3, 4, 5
 """
 

@@ -9,7 +9,7 @@ class KamappConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from kamapp import members
+        from kamapp import lookups, members  # noqa: F401 (lookups: registers `__any`)
         from kamapp.checks import check_rls  # imports models: not before the registry is ready
 
         checks.register(check_rls, checks.Tags.database)

@@ -4,7 +4,7 @@ import json
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from psycopg import sql
 
 # For a batch job's big aggregate queries: let Postgres spread them over parallel workers
@@ -84,3 +84,47 @@ def insert_json(
         return 0
     statement = insert_statement(table, types, fixed, skip_conflicts)
     return execute_json(statement, list(fixed.values()), rows)
+
+
+def analyze(*models: type[Model]) -> None:
+    """Refresh the planner's statistics of the models' tables now (after a bulk insert: the
+    next big query is otherwise planned for the tables as they were). Rows inserted by the
+    current transaction count."""
+    tables = sql.SQL(", ").join(sql.Identifier(m._meta.db_table) for m in models)
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("ANALYZE {}").format(tables).as_string(connection.connection))
+
+
+# Autovacuum analyses a table a minute or more after it grew; a batch job started right after
+# a bulk import would plan its joins for the tables as they were (report-15b: the dashboards'
+# rollup ran for minutes). Growth, not updates: the health run rewrites every account's
+# current health each hour. One statement whatever it finds, so the job's query count stays
+# fixed.
+ANALYZE_STALE = """
+DO $$
+DECLARE stale regclass;
+BEGIN
+    FOR stale IN
+        SELECT s.relid::regclass
+        FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+        WHERE s.relname = ANY({tables})
+            AND s.n_live_tup > {rows} + (1 + {share}) * greatest(c.reltuples, 0)
+    LOOP
+        EXECUTE format('ANALYZE %s', stale);
+    END LOOP;
+END $$
+"""
+
+
+def analyze_stale(models: list[type[Model]], rows: int = 1000, share: float = 0.5) -> None:
+    """Analyse those of the models' tables that grew by more than `rows` and `share` of the
+    rows their statistics counted."""
+    statement = sql.SQL(ANALYZE_STALE).format(
+        tables=sql.Literal([m._meta.db_table for m in models]),
+        rows=sql.Literal(rows),
+        share=sql.Literal(share),
+    )
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(statement.as_string(connection.connection))

@@ -41,6 +41,8 @@ class TenantMiddleware:
             )
             if membership is None:
                 raise Http404("No such organisation.")
+            # the rows already read: pages that reach them through the membership ask again
+            membership.tenant, membership.user = tenant, request.user
             request.tenant = tenant
             request.membership = membership
             return self.get_response(request)

@@ -130,38 +130,44 @@ def latest(accounts, on_or_before: datetime.date | None = None) -> dict[int, Ass
     return {a.account_id: a for a in found}
 
 
+# From the cell stored beside each account (`rpm.models.PLACE`); only the accounts listed
+# (`listed` per diagnostic) read their previous assessment.
 DIAGNOSTICS = """
-WITH accounts (id) AS ({accounts}),
-history AS (
-    SELECT account_id, assessed_on, stage, maturity, suggested_maturity,
-        row_number() OVER w AS n,
-        lead(stage) OVER w AS stage1, lead(maturity) OVER w AS maturity1,
-        lead(stage, 2) OVER w AS stage2, lead(maturity, 2) OVER w AS maturity2
-    FROM rpm_assessment
-    WHERE tenant_id = %s AND account_id IN (SELECT id FROM accounts)
-    WINDOW w AS (PARTITION BY account_id ORDER BY assessed_on DESC, id DESC)
+WITH found AS MATERIALIZED (
+    SELECT id, name, rpm_assessed_on, rpm_stage, rpm_maturity, rpm_suggested,
+        rpm_trend = 'down' AS down, rpm_trend = 'still' AS still,
+        coalesce(rpm_suggested <> rpm_maturity, false) AS disagree,
+        rpm_assessed_on IS NULL OR rpm_assessed_on < %s AS due
+    FROM ({accounts}) accounts
 ),
-found AS (
-    SELECT k.id, k.name, h.assessed_on, h.stage, h.maturity, h.suggested_maturity,
-        h.stage1, h.maturity1,
-        coalesce(h.stage < h.stage1 OR h.maturity < h.maturity1, false) AS down,
-        coalesce((h.stage, h.maturity) = (h.stage1, h.maturity1)
-            AND (h.stage, h.maturity) = (h.stage2, h.maturity2), false) AS still,
-        coalesce(h.suggested_maturity <> h.maturity, false) AS disagree,
-        h.assessed_on IS NULL OR h.assessed_on < %s AS due
-    FROM accounts_keyaccount k LEFT JOIN history h ON h.account_id = k.id AND h.n = 1
-    WHERE k.tenant_id = %s AND k.id IN (SELECT id FROM accounts)
+counted AS (
+    SELECT count(*) FILTER (WHERE down) AS down, count(*) FILTER (WHERE still) AS still,
+        count(*) FILTER (WHERE disagree) AS disagree, count(*) FILTER (WHERE due) AS due
+    FROM found
+),
+listed AS (
+    (SELECT 'down' AS kind, * FROM found WHERE down ORDER BY name, id LIMIT %s)
+    UNION ALL
+    (SELECT 'still', * FROM found WHERE still ORDER BY name, id LIMIT %s)
+    UNION ALL
+    (SELECT 'disagree', * FROM found WHERE disagree ORDER BY name, id LIMIT %s)
+    UNION ALL
+    (SELECT 'due', * FROM found WHERE due ORDER BY name, id LIMIT %s)
 )
-SELECT kind, total, id, name, assessed_on, stage, maturity, suggested_maturity, stage1, maturity1
-FROM (
-    SELECT flags.kind, found.*, count(*) OVER (PARTITION BY flags.kind) AS total,
-        row_number() OVER (PARTITION BY flags.kind ORDER BY found.name, found.id) AS place
-    FROM found CROSS JOIN LATERAL (VALUES ('down', down), ('still', still),
-        ('disagree', disagree), ('due', due)) AS flags (kind, flagged)
-    WHERE flagged
-) listed
-WHERE place <= %s
+SELECT kind, CASE kind WHEN 'down' THEN counted.down WHEN 'still' THEN counted.still
+        WHEN 'disagree' THEN counted.disagree ELSE counted.due END,
+    id, name, rpm_assessed_on, rpm_stage, rpm_maturity, rpm_suggested,
+    before.stage, before.maturity
+FROM listed CROSS JOIN counted LEFT JOIN LATERAL (
+    SELECT stage, maturity FROM rpm_assessment
+    WHERE tenant_id = %s AND account_id = listed.id
+    ORDER BY assessed_on DESC, id DESC
+    OFFSET 1 LIMIT 1
+) before ON true
 """
+NO_ACCOUNTS = """SELECT NULL::bigint AS id, NULL::text AS name, NULL::date AS rpm_assessed_on,
+    NULL::int AS rpm_stage, NULL::int AS rpm_maturity, NULL::int AS rpm_suggested,
+    NULL::text AS rpm_trend WHERE false"""
 
 
 @dataclass
@@ -179,17 +185,19 @@ class Diagnostic:
 def diagnostics(accounts, tenant, today: datetime.date, listed: int = 10) -> dict[str, Diagnostic]:
     """Accounts that moved down, stood still over two cycles, were assessed against the
     maturity their data suggested then, or are due a reassessment: one query over the
-    assessments, the first `listed` of each by name and the count of all."""
+    accounts' stored cells, the first `listed` of each by name and the count of all."""
+    columns = ["id", "name", "rpm_assessed_on", "rpm_stage", "rpm_maturity"]
+    columns += ["rpm_suggested", "rpm_trend"]
     try:
-        subquery, params = accounts.order_by().values("pk").query.sql_with_params()
+        subquery, params = accounts.order_by().values(*columns).query.sql_with_params()
     except EmptyResultSet:
-        subquery, params = "SELECT NULL::bigint AS id WHERE false", ()
+        subquery, params = NO_ACCOUNTS, ()
     due_before = today - datetime.timedelta(days=cadence_days(tenant))
     out = {kind: Diagnostic() for kind in ("down", "still", "disagree", "due")}
     with connection.cursor() as cursor:
         cursor.execute(
             DIAGNOSTICS.format(accounts=subquery),
-            [*params, tenant.pk, due_before, tenant.pk, listed],
+            [due_before, *params, *[listed] * 4, tenant.pk],
         )
         found = cursor.fetchall()
     for kind, total, pk, name, on, stage, maturity, suggested, stage1, maturity1 in found:
@@ -209,22 +217,22 @@ def diagnostics(accounts, tenant, today: datetime.date, listed: int = 10) -> dic
     return out
 
 
-def _cell(on_or_before: datetime.date | None = None) -> Subquery:
-    """The account's cell (stage * 10 + maturity) at its latest assessment (up to a date):
+def _cell_on(day: datetime.date) -> Subquery:
+    """The account's cell (stage * 10 + maturity) at its latest assessment up to a day:
     one probe of the (tenant, account, -assessed_on) index per account."""
-    found = Assessment.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
-    if on_or_before is not None:
-        found = found.filter(assessed_on__lte=on_or_before)
+    found = Assessment.objects.filter(
+        tenant=OuterRef("tenant"), account=OuterRef("pk"), assessed_on__lte=day
+    )
     cell = found.order_by("-assessed_on", "-id").values(cell=F("stage") * 10 + F("maturity"))
     return Subquery(cell[:1], output_field=IntegerField())
 
 
 def placed(accounts, since: datetime.date | None = None):
-    """The accounts with their cell now (`cell`), at `since` (`before`) and their health
-    band (`band`), as annotations."""
+    """The accounts with their cell now (`cell`, stored beside the account), at `since`
+    (`before`) and their health band (`band`), as annotations."""
     return accounts.annotate(
-        cell=_cell(),
-        before=_cell(since) if since else Value(None, output_field=IntegerField()),
+        cell=F("rpm_stage") * 10 + F("rpm_maturity"),
+        before=_cell_on(since) if since else Value(None, output_field=IntegerField()),
         band=F("health_band"),
     )
 

@@ -99,7 +99,7 @@ def gather(tenant, account_ids: list[int] | None = None, today: datetime.date | 
     today = today or timezone.localdate()
     accounts = KeyAccount.objects.for_tenant(tenant).active()
     if account_ids is not None:
-        accounts = accounts.filter(pk__in=account_ids)
+        accounts = accounts.filter(pk__any=account_ids)
     # Child queries select by a subquery, not a list of thousands of ids.
     ids = accounts.values("pk")
     # rows stamped with a time count up to the end of `today`, as dated rows do

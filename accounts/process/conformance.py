@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts import metrics
 from accounts.models import (
@@ -20,6 +20,7 @@ from accounts.models import (
     Interaction,
     InteractionContact,
     KeyAccount,
+    KPIMeasurement,
     Objective,
     ProcessConfirmation,
     ProcessItem,
@@ -110,7 +111,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     ids = list(facts)
     for row in (
         Objective.objects.for_tenant(tenant)
-        .filter(account_id__in=ids, status=Objective.Status.ACTIVE)
+        .filter(account_id__any=ids, status=Objective.Status.ACTIVE)
         .values("account_id")
         .annotate(n=Count("id", distinct=True), with_kpis=Count("kpis__objective", distinct=True))
     ):
@@ -119,7 +120,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     for pk, role in (
         InteractionContact.objects.for_tenant(tenant)
         .filter(
-            interaction__account_id__in=ids,
+            interaction__account_id__any=ids,
             interaction__date__gte=today - datetime.timedelta(days=BUYERS_WITHIN_DAYS),
             interaction__date__lte=today,
             contact__buying_role__in=BUYERS,
@@ -130,7 +131,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         facts[pk].buyers_met.add(role)
     for row in (
         Action.objects.for_tenant(tenant)
-        .filter(account_id__in=ids)
+        .filter(account_id__any=ids)
         .exclude(status=Action.Status.CANCELLED)
         .values("account_id")
         .annotate(
@@ -140,10 +141,18 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     ):
         facts[row["account_id"]].actions = row["n"]
         facts[row["account_id"]].actions_unowned = row["unowned"]
+    # one probe of the (tenant, kpi, -date) index per KPI, not every measurement
+    latest = (
+        KPIMeasurement.objects.filter(
+            tenant=OuterRef("tenant"), kpi=OuterRef("pk"), date__lte=today
+        )
+        .order_by("-date")
+        .values("date")
+    )
     for pk, cadence, last in (
         KPI.objects.for_tenant(tenant)
-        .filter(objective__account_id__in=ids, objective__status=Objective.Status.ACTIVE)
-        .annotate(last=Max("measurements__date", filter=Q(measurements__date__lte=today)))
+        .filter(objective__account_id__any=ids, objective__status=Objective.Status.ACTIVE)
+        .annotate(last=Subquery(latest.values("date")[:1]))
         .values_list("objective__account_id", "cadence_days", "last")
     ):
         facts[pk].kpis += 1
@@ -151,7 +160,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     for pk, last in (
         Interaction.objects.for_tenant(tenant)
         .filter(
-            account_id__in=ids,
+            account_id__any=ids,
             kind=Interaction.Kind.QBR,
             date__range=(_quarter_start(today), today),
         )
@@ -163,7 +172,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     for pk, last in (
         CustomerFeedback.objects.for_tenant(tenant)
         .filter(
-            account_id__in=ids,
+            account_id__any=ids,
             date__range=(today - datetime.timedelta(days=FEEDBACK_WITHIN_DAYS), today),
         )
         .values("account_id")
@@ -173,7 +182,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         facts[pk].feedback = last
     for confirmation in (
         ProcessConfirmation.objects.for_tenant(tenant)
-        .filter(account_id__in=ids, confirmed_on__lte=today)
+        .filter(account_id__any=ids, confirmed_on__lte=today)
         .select_related("confirmed_by")
         .order_by("account_id", "item_id", "-confirmed_on", "-id")
         .distinct("account_id", "item_id")
@@ -266,14 +275,16 @@ def for_accounts(
 
 
 def percents(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict[int, int]:
-    """Account id -> conformance %, for the accounts any process item applies to."""
-    found = for_accounts(tenant, accounts, today)
-    return {pk: c.percent for pk, c in found.items() if c.percent is not None}
-
-
-def attach(tenant, accounts: list[KeyAccount], today: datetime.date) -> None:
-    """Set `process_percent` on each of `accounts` (None: no item applies), for list pages."""
-    ids = [account.pk for account in accounts]
-    found = percents(tenant, KeyAccount.objects.for_tenant(tenant).filter(pk__in=ids), today)
-    for account in accounts:
-        account.process_percent = found.get(account.pk)
+    """Account id -> conformance %, for the accounts any process item applies to: what
+    `Conformance.percent` gives, without building the stages (the health run asks for
+    thousands of accounts)."""
+    items = items_for(tenant)
+    by_tier: dict[str, list[ProcessItem]] = {}
+    out = {}
+    for pk, facts in gather(tenant, accounts, today).items():
+        if facts.tier not in by_tier:
+            by_tier[facts.tier] = [item for item in items if item.applies_to(facts.tier)]
+        if applicable := by_tier[facts.tier]:
+            done = sum(_check(item, facts, today).done for item in applicable)
+            out[pk] = round(100 * done / len(applicable))
+    return out

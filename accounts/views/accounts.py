@@ -11,7 +11,6 @@ from accounts import handovers, importers, portfolio
 from accounts.access import account_access
 from accounts.forms.accounts import AccountFilterForm, KeyAccountForm
 from accounts.models import AccountPlan, AccountStatus
-from accounts.process import conformance
 from kamapp.audit import record, record_change, snapshot
 from kamapp.downloads import csv_response, safe_filename
 from kamapp.http import TenantRequest, htmx_partial
@@ -47,7 +46,6 @@ def account_list(request: TenantRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     for account in page.object_list:
         portfolio.decorate(account, today)
-    conformance.attach(request.tenant, page.object_list, today)
     context = {"form": form, "page": page, "may_create": can(request.membership, "account.create")}
     template = "accounts/account_list.html"
     response = render(request, template + "#rows" if htmx_partial(request) else template, context)

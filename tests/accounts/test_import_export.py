@@ -188,3 +188,16 @@ def test_bad_emails_and_websites_are_reported_once(client, org_a):
         client, org_a, HEADER + f"Web Co,,key,,{org_a.kam.user.email},1,EUR,,not-a-url\n"
     )
     assert errors == ["Website: Enter a valid URL."]
+
+
+def test_an_import_refreshes_the_planner_statistics_of_the_tables_it_filled(client, org_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org_a.admin.user)
+    text = HEADER + f"Fresh Co,Retail,key,active,{org_a.kam.user.email},10,EUR,,\n"
+    content = upload(client, org_a, text).context["content"]
+    with CaptureQueriesContext(connection) as queries:
+        client.post(url(org_a, "account-import"), {"content": content, "action": "commit"})
+    analysed = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analysed == ['ANALYZE "accounts_keyaccount", "accounts_accountplan"']

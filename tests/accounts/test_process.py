@@ -61,6 +61,9 @@ def test_partial_states_count_item_by_item(org_a):
     KPIMeasurement.objects.create(
         tenant=org_a.tenant, kpi=stale, date=TODAY - datetime.timedelta(days=45), value=35
     )
+    KPIMeasurement.objects.create(  # planned ahead: not a measurement yet
+        tenant=org_a.tenant, kpi=stale, date=TODAY + datetime.timedelta(days=1), value=36
+    )
     ProcessConfirmation.objects.filter(account=account).update(
         confirmed_on=TODAY - datetime.timedelta(days=120)
     )
@@ -68,6 +71,7 @@ def test_partial_states_count_item_by_item(org_a):
     missing = {s.item.rule for s in found.next_steps}
     assert missing == {"goals", "actions_owned", "kpis_measured", "confirmed"}
     assert found.percent == round(100 * 4 / 8)
+    assert _percents(org_a) == {account.pk: found.percent}  # the health run's shortcut
 
 
 def test_items_apply_to_their_tiers_only(org_a):

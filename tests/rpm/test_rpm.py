@@ -230,3 +230,20 @@ def test_diagnostics_name_a_few_and_count_them_all(org_a):
     assert [row["suggested"] for row in found["disagree"].rows] == [1]
     assert [row["name"] for row in found["still"].rows] == ["Still"]
     assert found["down"].total == 0
+
+
+def test_the_current_cell_is_stored_beside_the_account(org_a):
+    account = make_account(org_a, "Placed")
+    latest = assess(org_a, account, 3, 2, days_ago=10)
+    assess(org_a, account, 4, 3, days_ago=200)  # back-dated: the later one stays current
+    account.refresh_from_db()
+    cell = (account.rpm_stage, account.rpm_maturity, account.rpm_assessed_on, account.rpm_trend)
+    assert cell == (3, 2, latest.assessed_on, "down")
+    account.name = "Renamed"
+    account.save()  # an edit of the account leaves the stored cell alone
+    latest.delete()
+    account.refresh_from_db()
+    assert (account.rpm_stage, account.rpm_maturity, account.rpm_trend) == (4, 3, "")
+    (bulk,) = bulk_accounts(org_a, 1, cell=lambda k: (5, 4))
+    bulk.refresh_from_db()
+    assert (bulk.rpm_stage, bulk.rpm_maturity, bulk.rpm_assessed_on) == (5, 4, TODAY)
