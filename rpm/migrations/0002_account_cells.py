@@ -27,7 +27,7 @@ BACKFILL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0015_keyaccount_rpm_cell"),
+        ("accounts", "0016_keyaccount_rpm_cell"),
         ("rpm", "0001_initial"),
     ]
 

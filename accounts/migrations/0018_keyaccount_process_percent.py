@@ -19,7 +19,7 @@ BACKFILL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0016_keyaccount_value_index"),
+        ("accounts", "0017_keyaccount_value_index"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0015_keyaccount_rpm_cell"),
+        ("accounts", "0016_keyaccount_rpm_cell"),
         ("kamapp", "0006_notifications"),
     ]
 

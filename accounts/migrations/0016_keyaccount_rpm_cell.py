@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0014_keyaccount_current_health"),
+        ("accounts", "0015_objective_achieved_on_and_renewals"),
     ]
 
     operations = [
