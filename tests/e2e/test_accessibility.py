@@ -32,18 +32,24 @@ ACCOUNT_TABS = [
 
 
 def pages(page, base: str, slug: str) -> list[str]:
-    """The role's navigation, the first account it sees with every tab, and a review."""
+    """The role's navigation, the first account it sees with every tab, a review, a cycle's
+    calibration and a KAM's page where the role has them."""
     page.goto(f"{base}/o/{slug}/accounts/")
     links = [a.get_attribute("href") or "" for a in page.query_selector_all("main a")]
     account = next((h for h in links if re.fullmatch(rf"/o/{slug}/accounts/\d+/", h)), None)
     page.goto(f"{base}/o/{slug}/reviews/")
     links = [a.get_attribute("href") or "" for a in page.query_selector_all("main a")]
     review = next((h for h in links if re.fullmatch(rf"/o/{slug}/reviews/\d+/", h)), None)
+    extra = [h for h in links if h.endswith("/calibration/")][:1]
+    if page.goto(f"{base}/o/{slug}/team/").ok:
+        links = [a.get_attribute("href") or "" for a in page.query_selector_all("main a")]
+        extra += [h for h in links if re.fullmatch(rf"/o/{slug}/team/\d+/", h)][:1]
     nav = [a.get_attribute("href") for a in page.query_selector_all("#site-nav a")]
     found = [h for h in nav if h and h.startswith(f"/o/{slug}/")]
     found += [f"/o/{slug}/notifications/", f"/o/{slug}/search/?q=ac"]
     found += [account + tab.lstrip("/") for tab in ACCOUNT_TABS] if account else []
     found += [review] if review else []
+    found += extra
     return list(dict.fromkeys(found))
 
 
