@@ -369,6 +369,14 @@ class Action(AccountChild):
 
     class Meta:
         ordering = ["due_date", "id"]
+        indexes = [
+            # the open actions by due date: overdue counts and flags, and a member's week
+            models.Index(
+                fields=["tenant", "due_date"],
+                condition=models.Q(status__in=["planned", "in_progress"]),
+                name="action_open_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

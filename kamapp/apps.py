@@ -9,8 +9,9 @@ class KamappConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from kamapp import lookups, members  # noqa: F401 (lookups: registers `__any`)
+        from kamapp import lookups, members, navigation, notifications  # noqa: F401 (lookups)
         from kamapp.checks import check_rls  # imports models: not before the registry is ready
 
         checks.register(check_rls, checks.Tags.database)
+        navigation.register("unread_notifications", notifications.unread)
         user_logged_in.connect(members.count_organisations, dispatch_uid="count_organisations")

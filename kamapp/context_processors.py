@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from kamapp import notifications
+from kamapp import navigation
 from kamapp.members import organisation_count
 
 
@@ -13,9 +13,10 @@ def tenancy(request) -> dict:
     }
 
 
-def notification_badge(request) -> dict:
-    """The member's unread notifications, for the bell (one query)."""
+def navigation_counts(request) -> dict:
+    """The counts apps register for the navigation (`kamapp.navigation`): the bell's unread
+    notifications, the reviews waiting for the member; one query for all of them."""
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    return {"unread_notifications": notifications.unread_count(membership)}
+    return navigation.counts(membership)

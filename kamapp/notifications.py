@@ -4,7 +4,7 @@ Apps register their kinds (`register`) and call `notify` where they used to mail
 recipient gets the notification in the app (the bell), and `notify` answers who asked for it
 by mail at once, so the app's own mail path (`accounts/notify.py`, `reviews/notify.py`) mails
 only them. Those who chose the daily digest get one mail a day (`send_digest`); the others
-see it in the app only. The unread count for the navigation is one indexed count query.
+see it in the app only. The navigation counts the unread on an index (`kamapp.navigation`).
 """
 
 import datetime
@@ -91,9 +91,9 @@ def for_member(membership: Membership) -> QuerySet[Notification]:
     return Notification.objects.filter(tenant_id=membership.tenant_id, recipient=membership)
 
 
-def unread_count(membership: Membership) -> int:
-    """For the navigation (one query on the index of unread rows per member)."""
-    return for_member(membership).filter(read_at=None).count()
+def unread(membership: Membership) -> QuerySet[Notification]:
+    """For the navigation's bell (counted on the index of unread rows per member)."""
+    return for_member(membership).filter(read_at=None)
 
 
 def mark_read(membership: Membership, pk: int | None = None) -> int:

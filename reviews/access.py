@@ -38,6 +38,11 @@ def waiting_for(membership: Membership) -> Q:
     return mine
 
 
+def waiting(membership: Membership) -> QuerySet[PerformanceReview]:
+    """The reviews waiting for the member's step, counted in the navigation."""
+    return PerformanceReview.objects.for_tenant(membership.tenant).filter(waiting_for(membership))
+
+
 def get_review(membership: Membership, pk: int) -> PerformanceReview:
     review = (
         visible_reviews(membership)

@@ -6,7 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Performance reviews"
 
     def ready(self) -> None:
-        from kamapp import homes
+        from kamapp import homes, navigation
         from reviews import access, notify, search, sentences, week
 
         access.register()
@@ -14,6 +14,7 @@ class ReviewsConfig(AppConfig):
         sentences.register()
         search.register()
         homes.register_waiting(week.steps)
+        navigation.register("reviews_waiting", access.waiting)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

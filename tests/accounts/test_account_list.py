@@ -124,6 +124,31 @@ def test_home_is_a_page_of_the_most_urgent_whatever_the_portfolio(
     assert len(big_page.content) <= len(small_page.content) + 100
 
 
+@pytest.mark.parametrize("member", ["leader", "kam"])
+def test_home_pages_follow_the_whole_portfolios_urgency_order(client, org_a, member):
+    """Each page sorts only the urgency bands it falls in: pages that cross a band's edge
+    list the same accounts, in the same order, as sorting the whole portfolio."""
+    from accounts import portfolio
+
+    accounts = bulk_accounts(org_a, 60)
+    today = timezone.localdate()
+    for k, account in enumerate(accounts[:14]):  # at risk: the first page and a bit more
+        KeyAccount.objects.filter(pk=account.pk).update(health_urgency=0)
+        if k % 3 == 0:
+            make_action(account, due_date=today - datetime.timedelta(days=2))
+    AccountTeamMember.objects.create(  # a team link must not repeat the account on a page
+        tenant=org_a.tenant, account=accounts[1], membership=org_a.kam
+    )
+    membership = getattr(org_a, member)
+    visible = KeyAccount.objects.visible_to(membership).active()
+    whole = portfolio._urgency(portfolio.with_alerts(portfolio.annotated(visible, today)), today)
+    expected = [account.name for account in whole]
+    shown = []
+    for number in ("1", "2", "3"):
+        shown += [account.name for account in portfolio.portfolio(membership, number)["accounts"]]
+    assert shown == expected and len(shown) == 60
+
+
 def test_account_page_query_count_does_not_grow(client, org_a, django_assert_max_num_queries):
     seed(org_a.tenant, size=1)
     account = KeyAccount.objects.get(tenant=org_a.tenant)
