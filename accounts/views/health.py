@@ -55,16 +55,20 @@ def alert_act(request: TenantRequest, slug: str, riskalert_pk: int) -> HttpRespo
     alert = alert_access(request.membership, riskalert_pk, edit=True).obj
     form = AlertActionForm(request.POST)
     if form.is_valid():
-        do = form.cleaned_data["do"]
+        do, data = form.cleaned_data["do"], form.cleaned_data
         if do == "acknowledge":
             alerts.acknowledge(alert, request.user)
+            done = "Acknowledged"
         elif do == "snooze":
-            alerts.snooze(alert, request.user, form.cleaned_data["until"])
+            alerts.snooze(alert, request.user, data["until"])
+            done = f"Snoozed until {data['until']:%-d %b %Y}"
         elif do == "dismiss":
-            data = form.cleaned_data
             alerts.dismiss(alert, request.user, data["reason"], data["note"])
+            done = f"Marked not useful: quiet on this account for {RiskAlert.DISMISSAL_DAYS} days"
         else:
-            alerts.resolve(alert, request.user, form.cleaned_data["note"])
+            alerts.resolve(alert, request.user, data["note"])
+            done = "Resolved"
+        messages.success(request, f"{done}: {alert.account.name}.")
     if htmx_partial(request):
         return render(
             request,

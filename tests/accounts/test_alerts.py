@@ -1,4 +1,5 @@
 import datetime
+import json
 import threading
 
 import pytest
@@ -135,6 +136,8 @@ def test_snooze_presets(client, org_a, preset, days):
     url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
     response = client.post(url, {"snooze_for": preset, "until": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "Snoozed" in response.text
+    (toast,) = json.loads(response.headers["HX-Trigger"])["kamapp:toast"]["messages"]
+    assert toast["level"] == "success" and toast["text"].startswith("Snoozed until ")
     alert.refresh_from_db()
     assert alert.status == "snoozed"
     assert (alert.snoozed_until - timezone.localdate()).days in days
