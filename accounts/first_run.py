@@ -28,7 +28,11 @@ def checklist(membership: Membership) -> list[Step] | None:
     slug = {"slug": tenant.slug}
     team = (
         Membership.objects.for_tenant(tenant).exclude(pk=membership.pk).exists()
-        or Invitation.objects.for_tenant(tenant).exists()
+        # the admin's own invitation (how a new organisation gets its admin) is not the team
+        or Invitation.objects.for_tenant(tenant)
+        .filter(revoked_at=None)
+        .exclude(email__iexact=membership.user.email)
+        .exists()
     )
     return [
         Step(

@@ -109,6 +109,11 @@ def _forms(request: TenantRequest, review: PerformanceReview, criteria: list, da
     return forms
 
 
+def _moved_on(request: TenantRequest, review: PerformanceReview) -> HttpResponse:
+    messages.error(request, "This review has moved on meanwhile; here is where it stands.")
+    return redirect("review-detail", slug=request.tenant.slug, performancereview_pk=review.pk)
+
+
 def _page(request: TenantRequest, review: PerformanceReview, data=None) -> HttpResponse:
     card = scorecard.for_review(review)
     criteria = scorecard.criteria(card["sections"])
@@ -164,6 +169,9 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     """The KAM submits the self-assessment, or the reviewer finalises: whichever step the
     review is at and the requester may take."""
     review = get_review(request.membership, performancereview_pk)
+    if request.POST.get("step", review.status) != review.status:
+        # a second press, or a stale tab, must not take the next step with the last one's form
+        return _moved_on(request, review)
     # the posted form needs the criteria only; the scorecard is computed once, by the step
     criteria = scorecard.criteria(scorecard.sections_for(review.cycle))
     forms = _forms(request, review, criteria, request.POST)
@@ -181,8 +189,7 @@ def review_submit(request: TenantRequest, slug: str, performancereview_pk: int) 
     try:
         step(review, request.user, form.cleaned_data["summary"], form.ratings())
     except workflow.WrongStep:
-        messages.error(request, "This review has moved on meanwhile; here is where it stands.")
-        return redirect("review-detail", slug=slug, performancereview_pk=review.pk)
+        return _moved_on(request, review)
     if name == "self_form":
         done = "Self-assessment sent to your reviewer."
     elif to_calibration:

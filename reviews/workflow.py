@@ -18,7 +18,7 @@ from kamapp.audit import record
 from kamapp.models import Membership, Role
 from kamapp.queueing import send_on_commit
 from reviews import notify, scorecard
-from reviews.models import CriterionRating, PerformanceReview, ReviewCycle
+from reviews.models import CriterionRating, CyclePacket, PerformanceReview, ReviewCycle
 from reviews.tasks import send_packet
 
 Status = PerformanceReview.Status
@@ -190,13 +190,16 @@ def acknowledge(review: PerformanceReview, actor, agrees: bool, comment: str) ->
 @transaction.atomic
 def reopen(review: PerformanceReview, actor, reason: str) -> None:
     """An admin reopens a finalised review, once, with a reason: back to the reviewer, the
-    packets so far kept and marked superseded, the new one mailed when it is finalised."""
+    packets so far kept and marked superseded, the new one mailed when it is finalised (and
+    the cycle packet made again once every review is)."""
     now = timezone.now()
     _move(review, Status.FINALISED, status=Status.MANAGER_REVIEW, scorecard=None, overall=None,
           finalised_at=None, calibration_submitted_at=None, reopened_at=now,
           reopen_reason=reason, acknowledged_at=None, agrees=None, acknowledgement="",
           notified_status="")  # fmt: skip
     review.packets.filter(superseded_at=None).update(superseded_at=now)
+    # the cycle's packet no longer holds: a new one is made when the cycle is complete again
+    CyclePacket.objects.filter(cycle=review.cycle).delete()
     record(review.tenant, actor, "review.reopen", review, {"reason": reason})
     _notify(review)
 

@@ -123,6 +123,13 @@ class InteractionFilter(SafeInputs, forms.Form):
         self.fields["contact"].queryset = Contact.objects.filter(account=account)
         self.fields["contact"].empty_label = "Anyone"
 
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return cleaned
+
     def apply(self, interactions):
         """The interactions that match (all of them when the filter is empty or invalid)."""
         if not self.is_valid():

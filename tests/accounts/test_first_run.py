@@ -3,8 +3,9 @@ and neither once the first account is in."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from kamapp.models import Membership, Role, Tenant, User
+from kamapp.models import Invitation, Membership, Role, Tenant, User
 from tests.accounts.conftest import make_account
 
 
@@ -30,6 +31,14 @@ def test_a_lone_admin_sees_three_steps_to_take_each_linking_to_its_page(client, 
     ]:
         assert f'href="{reverse(name, kwargs={"slug": "fresh"})}">{label}</a>' in page
     assert "Done" not in page
+
+
+def test_the_admins_own_invitation_is_not_the_team_invited(client, lone_admin):
+    tenant = lone_admin.tenant
+    Invitation.objects.create(tenant=tenant, email="FIRST@fresh.test", role=Role.ADMIN,
+                              accepted_at=timezone.now())  # fmt: skip
+    Invitation.objects.create(tenant=tenant, email="gone@fresh.test", revoked_at=timezone.now())
+    assert "Done" not in home(client, lone_admin)
 
 
 def test_steps_are_done_by_inviting_and_saving_the_health_model(client, lone_admin):

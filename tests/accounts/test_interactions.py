@@ -60,6 +60,17 @@ def test_filters_by_kind_contact_and_dates(client, org_a):
     assert "Nothing matches" in client.get(url, {"kind": "email"}).text
 
 
+def test_a_wrong_date_range_is_said_beside_the_field(client, org_a):
+    account = make_account(org_a)
+    log(account, 1, summary="Ours")
+    client.force_login(org_a.kam.user)
+    backwards = client.get(tab(org_a, account), {"since": "2026-03-01", "until": "2026-01-01"})
+    assert "The end date is before the start date." in backwards.text
+    assert "Ours" in backwards.text and "Nothing matches" not in backwards.text
+    garbage = client.get(tab(org_a, account), {"since": "soon"})
+    assert "Enter a valid date." in garbage.text and "Ours" in garbage.text
+
+
 def test_a_contact_of_another_account_is_no_filter(client, org_a):
     account, other = make_account(org_a), make_account(org_a, "Other")
     stranger = make_contact(other, "Stranger")

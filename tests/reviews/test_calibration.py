@@ -123,15 +123,18 @@ def test_the_calibration_page_takes_fixed_queries(
     assert count(bigger) <= few  # the nav badge may come from its cache the second time
 
 
+def self_assessed(org):
+    """A calibrating cycle's review at the reviewer's step, with its page and submit URLs."""
+    make_account(org, "Initech")
+    cycle = workflow.open_cycle(org.tenant, org.leader.user, "Q3 2026", START, END, calibrate=True)
+    review = cycle.reviews.get(kam=org.kam)
+    workflow.submit_self_assessment(review, org.kam.user, "Mine", {"leadership": (4, None)})
+    page = reverse("review-detail", args=[org.tenant.slug, review.pk])
+    return cycle, review, page, reverse("review-submit", args=[org.tenant.slug, review.pk])
+
+
 def test_reviewer_submits_leaders_calibrate_reviewer_finalises(client, org_a):
-    make_account(org_a, "Initech")
-    cycle = workflow.open_cycle(
-        org_a.tenant, org_a.leader.user, "Q3 2026", START, END, calibrate=True
-    )
-    review = cycle.reviews.get(kam=org_a.kam)
-    workflow.submit_self_assessment(review, org_a.kam.user, "Mine", {"leadership": (4, None)})
-    page = reverse("review-detail", args=[org_a.tenant.slug, review.pk])
-    submit = reverse("review-submit", args=[org_a.tenant.slug, review.pk])
+    cycle, review, page, submit = self_assessed(org_a)
     adjust = reverse("review-calibrate", args=[org_a.tenant.slug, review.pk])
     change = {"criterion": "leadership", "rating": 3, "reason": "In line with the team."}
 
@@ -197,3 +200,16 @@ def cycle_by_name(org, *names):
 
     found = {c.name: c for c in ReviewCycle.objects.filter(tenant=org.tenant, name__in=names)}
     return [found[name] for name in names]
+
+
+def test_a_second_press_of_submit_for_calibration_does_not_finalise(client, org_a):
+    _, review, page, submit = self_assessed(org_a)
+    client.force_login(org_a.supervisor.user)
+    assert 'name="step" value="manager_review"' in client.get(page).text
+    form = {"step": "manager_review", "rating_leadership": 5, "summary": "Strong quarter."}
+    client.post(submit, form)
+    again = client.post(submit, form, follow=True)  # a double click, or the tab kept open
+    review.refresh_from_db()
+    assert review.status == "calibration" and review.scorecard is None
+    assert "This review has moved on meanwhile" in again.text
+    assert "Finalise after calibration" in again.text

@@ -76,6 +76,24 @@ def test_the_last_finalised_review_sends_the_packet_once(org_a, django_capture_o
     assert len([m for m in mail.outbox if m.subject.startswith("Review cycle packet")]) == 1
 
 
+def test_a_reopened_review_makes_the_cycle_packet_again_when_finalised_again(
+    org_a, django_capture_on_commit_callbacks
+):
+    cycle = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3 2026", *PERIOD)
+    (review,) = cycle.reviews.all()
+    workflow.submit_self_assessment(review, review.kam.user, "My quarter.", {})
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.finalise(review, org_a.supervisor.user, "Fine.", {"leadership": (5, "")})
+    first = review.overall
+    workflow.reopen(review, org_a.admin.user, "The ratings were wrong.")
+    assert not CyclePacket.objects.filter(cycle=cycle).exists()  # no stale scores to download
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.finalise(review, org_a.supervisor.user, "Fixed.", {"leadership": (1, "")})
+    assert review.overall != first
+    assert str(review.overall) in pages(bytes(CyclePacket.objects.get(cycle=cycle).pdf))[0]
+    assert len([m for m in mail.outbox if m.subject.startswith("Review cycle packet")]) == 2
+
+
 def test_its_queries_do_not_grow_with_the_reviews(org_a):
     kams(org_a, 1)
     small = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q2 2026", *PERIOD)
