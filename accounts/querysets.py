@@ -27,16 +27,21 @@ class KeyAccountQuerySet(TenantQuerySet):
         ).distinct()
 
 
+SEVERITY_RANK = Case(
+    When(severity="high", then=Value(0)),
+    When(severity="medium", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 class RiskAlertQuerySet(TenantQuerySet):
-    def by_severity(self) -> "RiskAlertQuerySet":
-        """Most serious first: by the severity's rank, not its label (High, Low, Medium)."""
-        rank = Case(
-            When(severity="high", then=Value(0)),
-            When(severity="medium", then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+    def by_severity(self, *then: str) -> "RiskAlertQuerySet":
+        """Most serious first: by the severity's rank, not its label (High, Low, Medium), then
+        by `then` (the account's name unless given)."""
+        return self.alias(severity_rank=SEVERITY_RANK).order_by(
+            "severity_rank", *(then or ("account__name", "pk"))
         )
-        return self.alias(severity_rank=rank).order_by("severity_rank", "account__name", "pk")
 
     def visible_to(self, membership: Membership) -> "RiskAlertQuerySet":
         """The alerts on the accounts the member sees."""

@@ -7,9 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Max, Q, Sum
 
-from accounts.models import KamDay, RiskAlert
+from accounts.models import KamDay
 from accounts.rollups import COUNTS
 from reviews.models import PerformanceReview, ReviewCycle
 from rpm.matrix import levels
@@ -17,13 +17,6 @@ from rpm.matrix import levels
 PERIODS = {"30": "30 days ago", "90": "90 days ago", "180": "180 days ago", "365": "a year ago"}
 DEFAULT_PERIOD = "90"
 SPARK_DAYS = 90
-# live alerts, most serious first
-SEVERITY_ORDER = Case(
-    When(severity=RiskAlert.Severity.HIGH, then=Value(0)),
-    When(severity=RiskAlert.Severity.MEDIUM, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def quarter_start(day: datetime.date) -> datetime.date:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import portfolio
 from accounts.models import KeyAccount, RiskAlert
 from dashboards import access, indicators
-from dashboards.indicators import EMPTY, SEVERITY_ORDER, Figures
+from dashboards.indicators import EMPTY, Figures
 from kamapp import charts
 from kamapp.models import Membership
 from reviews.models import PerformanceReview
@@ -196,8 +196,7 @@ def kam_page(person: Membership, today: datetime.date) -> dict:
         RiskAlert.objects.for_tenant(person.tenant)
         .filter(account__owner=person, status__in=RiskAlert.LIVE)
         .select_related("account")
-        .annotate(rank=SEVERITY_ORDER)
-        .order_by("rank", "-opened_at")
+        .by_severity("-opened_at")
     )
     reviews = (
         PerformanceReview.objects.filter(tenant=person.tenant, kam=person)
