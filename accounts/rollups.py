@@ -61,7 +61,7 @@ latest AS (
       ON s.tenant_id = %(tenant)s AND s.computed_at >= days.starts AND s.computed_at < days.ends
     ORDER BY s.account_id, days.day, s.computed_at DESC, s.id DESC
 ),
-snap AS (
+snap AS MATERIALIZED (  -- inlined, each read of `c` below would parse the JSON again
     SELECT latest.day, s.account_id, s.score, s.band, s.process_conformance,
         s.components::jsonb AS c
     FROM latest JOIN accounts_healthsnapshot s ON s.tenant_id = %(tenant)s AND s.id = latest.id
