@@ -44,27 +44,23 @@ COUNTS = [
     "renewing_unscored",
 ]
 
-# Per day: each active account's last snapshot of the day (found by sorting ids only, then
-# read: sorting the components with them spilled to disk), its facts read from the stored
+# Per day: each active account's last snapshot of the day, its facts read from the stored
 # components, its quarter's money from the financial periods (the last complete quarter and the
 # one before), and its live high alerts on that day; then summed per owner and tier.
 ROLLUP = """
 WITH days AS (
-    SELECT d::date AS day, d::timestamp AT TIME ZONE %(tz)s AS starts,
-        (d + 1)::timestamp AT TIME ZONE %(tz)s AS ends
-    FROM unnest(%(days)s::date[]) AS d
+    SELECT d::date AS day FROM unnest(%(days)s::date[]) AS d
 ),
-latest AS (
-    SELECT DISTINCT ON (s.account_id, days.day) days.day, s.id
+snap AS (
+    SELECT DISTINCT ON (s.account_id, days.day)
+        days.day, s.account_id, s.score, s.band, s.process_conformance,
+        s.components::jsonb AS c
     FROM days
     JOIN accounts_healthsnapshot s
-      ON s.tenant_id = %(tenant)s AND s.computed_at >= days.starts AND s.computed_at < days.ends
+      ON s.tenant_id = %(tenant)s
+     AND s.computed_at >= days.day::timestamp AT TIME ZONE %(tz)s
+     AND s.computed_at < (days.day + 1)::timestamp AT TIME ZONE %(tz)s
     ORDER BY s.account_id, days.day, s.computed_at DESC, s.id DESC
-),
-snap AS MATERIALIZED (  -- inlined, each read of `c` below would parse the JSON again
-    SELECT latest.day, s.account_id, s.score, s.band, s.process_conformance,
-        s.components::jsonb AS c
-    FROM latest JOIN accounts_healthsnapshot s ON s.tenant_id = %(tenant)s AND s.id = latest.id
 ),
 quarters AS (
     SELECT day,
