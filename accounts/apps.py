@@ -5,8 +5,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import notify, permissions, rescoring, search, sentences, tasks
+        from accounts import badges, notify, permissions, rescoring, search, sentences, tasks
         from accounts.process import definition
+        from kamapp import navigation
 
         notify.register()
         permissions.register()
@@ -14,6 +15,7 @@ class AccountsConfig(AppConfig):
         search.register()
         definition.connect()
         rescoring.register(tasks.rescore_account)
+        navigation.register("open_alert_count", badges.rows, badges.cached)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from accounts import demo

@@ -2,10 +2,12 @@
 forgotten when the tenant's alerts change, so a page does not count thousands of live alerts
 on every request. With the cache unreachable it counts every time."""
 
+from collections.abc import Callable
 from contextlib import suppress
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts.jobs import UNREACHABLE
 from accounts.models import RiskAlert
@@ -19,25 +21,33 @@ def _version_key(tenant_id: int) -> str:
     return f"alert-badge-version:{tenant_id}"
 
 
-def open_alerts(membership: Membership) -> int:
-    """The member's open alerts, up to `CAP`: two cache reads when fresh, else one query."""
+def rows(membership: Membership) -> QuerySet[RiskAlert]:
+    """The member's open alerts, up to `CAP` (counted with the navigation's other counts)."""
+    return (
+        RiskAlert.objects.visible_to(membership)
+        .filter(status=RiskAlert.Status.OPEN)
+        .order_by()[:CAP]
+    )
+
+
+def cached(membership: Membership) -> tuple[int | None, Callable[[int], None]]:
+    """The member's count as cached for the tenant's current alerts (one cache read: the
+    version and the count together), and how to store a fresh one. With the cache
+    unreachable nothing is cached and the navigation counts every time."""
+    version_key = _version_key(membership.tenant_id)
+    key = f"alert-badge:{membership.tenant_id}:{membership.pk}"
     try:
-        version = cache.get(_version_key(membership.tenant_id), 0)
-        key = f"alert-badge:{membership.tenant_id}:{membership.pk}:{version}"
-        count = cache.get(key)
+        found = cache.get_many([version_key, key])
     except UNREACHABLE:
-        key, count = None, None
-    if count is None:
-        count = (
-            RiskAlert.objects.visible_to(membership)
-            .filter(status=RiskAlert.Status.OPEN)
-            .values("pk")[:CAP]
-            .count()
-        )
-        if key is not None:
-            with suppress(*UNREACHABLE):
-                cache.set(key, count, SECONDS)
-    return count
+        return None, lambda count: None
+    version = found.get(version_key, 0)
+    stored_version, count = found.get(key, (None, None))
+
+    def store(count: int) -> None:
+        with suppress(*UNREACHABLE):
+            cache.set(key, (version, count), SECONDS)
+
+    return (count if stored_version == version else None), store
 
 
 def alerts_changed(tenant_id: int) -> None:

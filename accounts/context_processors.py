@@ -1,10 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
 from accounts import badges
+from kamapp import navigation
 
 
 def alert_badge(request) -> dict:
-    """The number of open alerts on the member's accounts, for the navigation (cached)."""
-    membership = getattr(request, "membership", None)
-    if membership is None:
+    """Whether the navigation's open-alert count (`kamapp.navigation`) reached the cap."""
+    if getattr(request, "membership", None) is None:
         return {}
-    count = badges.open_alerts(membership)
-    return {"open_alert_count": count, "open_alert_capped": count >= badges.CAP}
+    return {
+        "open_alert_capped": SimpleLazyObject(
+            lambda: navigation.for_request(request)["open_alert_count"] >= badges.CAP
+        )
+    }

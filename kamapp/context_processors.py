@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.utils.functional import SimpleLazyObject
 
 from kamapp import navigation
@@ -15,8 +17,12 @@ def tenancy(request) -> dict:
 
 def navigation_counts(request) -> dict:
     """The counts apps register for the navigation (`kamapp.navigation`): the bell's unread
-    notifications, the reviews waiting for the member; one query for all of them."""
-    membership = getattr(request, "membership", None)
-    if membership is None:
+    notifications, the reviews waiting for the member, the open alerts. Lazy: one query for
+    all of them, and none when the template (an HTMX partial) shows no navigation."""
+    if getattr(request, "membership", None) is None:
         return {}
-    return navigation.counts(membership)
+    return {name: SimpleLazyObject(partial(_count, request, name)) for name in navigation.COUNTS}
+
+
+def _count(request, name: str) -> int:
+    return navigation.for_request(request)[name]

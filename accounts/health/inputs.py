@@ -246,6 +246,11 @@ def _engaged(ids, today):
             recent=Count("interactions", filter=met & Q(interactions__date__gte=today - QUARTER)),
             year=Count("interactions", filter=met & Q(interactions__date__gte=today - YEAR)),
         )
+        # only the contacts `fold` reads: engaged lately, or a key role met this year or gone
+        .filter(
+            Q(recent__gt=0)
+            | Q(buying_role__in=KEY_ROLES) & (Q(year__gt=0) | Q(left_on__isnull=False))
+        )
         .order_by()
         .values_list("account_id", "name", "buying_role", "left_on", "last", "recent", "year")
     )

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +55,18 @@ def test_htmx_filter_returns_only_the_rows(client, org_a):
     response = client.get(url(org_a), {"q": "alpha"}, HTTP_HX_REQUEST="true")
     assert "Alpha Metals" in response.text and "<html" not in response.text
     assert "HX-Request" in response["Vary"]
+
+
+def test_an_htmx_partial_reads_none_of_the_navigations_counts(client, org_a):
+    make_account(org_a, "Alpha Metals")
+    client.force_login(org_a.admin.user)
+    with CaptureQueriesContext(connection) as partial:
+        client.get(url(org_a), {"q": "alpha"}, HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as page:
+        client.get(url(org_a), {"q": "alpha"})
+    counted = [q["sql"] for q in page if "kamapp_notification" in q["sql"]]
+    assert len(counted) == 1  # the page: the bell, the reviews, the alerts in one query
+    assert not any("kamapp_notification" in q["sql"] for q in partial)
 
 
 def test_pagination(client, org_a):

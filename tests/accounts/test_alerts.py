@@ -1,6 +1,7 @@
 import datetime
 import json
 import threading
+from unittest.mock import Mock
 
 import pytest
 from django.core import mail
@@ -8,7 +9,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import alerts, health, recalculation
+from accounts import alerts, badges, health, recalculation
 from accounts.demo import CUSTOMERS
 from accounts.models import KeyAccount, RiskAlert
 from accounts.tasks import notify_owners, send_digests
@@ -262,3 +263,16 @@ def test_the_digest_ranks_severity_and_leaves_snoozed_alerts_out(
     assert "a_snoozed" not in body
     assert body.index("High") < body.index("Medium") < body.index("Low")
     assert body.index("a_high") < body.index("a_medium") < body.index("a_low")
+
+
+def test_a_warm_alert_badge_is_one_cache_read_until_the_alerts_change(org_a, monkeypatch):
+    member = org_a.kam
+    count, store = badges.cached(member)
+    assert count is None
+    store(3)
+    read = Mock(wraps=badges.cache)
+    monkeypatch.setattr(badges, "cache", read)
+    assert badges.cached(member)[0] == 3
+    assert [name for name, *_ in read.method_calls] == ["get_many"]
+    badges.alerts_changed(org_a.tenant.pk)
+    assert badges.cached(member)[0] is None
