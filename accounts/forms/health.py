@@ -165,7 +165,7 @@ class AlertActionForm(SafeInputs, forms.Form):
             self.add_error("do", "Choose what to do with the alert.")
         if cleaned.get("do") == "snooze" and not cleaned.get("until"):
             self.add_error("until", "Choose the date to snooze until.")
-        elif cleaned.get("until") and cleaned["until"] <= timezone.localdate():
+        elif cleaned.get("do") == "snooze" and cleaned["until"] <= timezone.localdate():
             self.add_error("until", "Snooze until a date after today.")
         if cleaned.get("do") == "resolve" and not cleaned.get("note"):
             self.add_error("note", "Say how it was resolved.")

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import metrics, objectives, overview, plans
@@ -117,6 +118,14 @@ def objective_achieved(
     access = account_access(request.membership, keyaccount_pk, edit=True)
     account = access.obj
     objective = get_child_or_404(Objective, account, objective_pk)
+    if objective.status == Objective.Status.ACHIEVED:  # a stale tab: it was marked meanwhile
+        on = f" on {date_format(objective.achieved_on, 'j M Y')}" if objective.achieved_on else ""
+        messages.info(
+            request,
+            f"“{objective.title}” was already marked achieved{on}; "
+            "edit the goal to change the day.",
+        )
+        return redirect("account-objectives", slug=slug, keyaccount_pk=account.pk)
     form = AchievedForm(request.POST, auto_id=False)
     if not form.is_valid():
         context = objective_context(account)

@@ -147,6 +147,23 @@ def test_snooze_presets(client, org_a, preset, days):
     assert alert.snoozed_until - timezone.localdate() != datetime.timedelta(days=365)
 
 
+def test_a_past_until_left_in_the_panel_only_matters_to_a_snooze(client, org_a):
+    alert = RiskAlert.objects.create(
+        tenant=org_a.tenant, account=make_account(org_a), rule="plan_stale", severity="high",
+        message="Stale", action="Review it", owner=org_a.kam,
+    )  # fmt: skip
+    client.force_login(org_a.kam.user)
+    url = reverse("alert-act", kwargs={"slug": org_a.tenant.slug, "riskalert_pk": alert.pk})
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    snooze = client.post(url, {"do": "snooze", "until": yesterday}, HTTP_HX_REQUEST="true")
+    assert "Snooze until a date after today." in snooze.text
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    client.post(url, {"do": "acknowledge", "until": yesterday}, HTTP_HX_REQUEST="true")
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged"
+
+
 def test_the_month_preset_keeps_the_day_or_the_months_last():
     from accounts.forms.health import SNOOZE_PRESETS
 

@@ -107,3 +107,17 @@ def test_the_objective_form_keeps_the_achieved_day_with_the_status(client, org_a
     client.post(edit, {**data, "status": "active", "achieved_on": "2026-01-05"})
     objective.refresh_from_db()
     assert (objective.status, objective.achieved_on) == ("active", None)
+
+
+def test_marking_an_already_achieved_goal_from_a_stale_tab_says_so(client, org_a, account):
+    import datetime
+
+    objective = make_objective(account)
+    objective.status, objective.achieved_on = "achieved", datetime.date(2026, 10, 2)
+    objective.save()
+    client.force_login(org_a.kam.user)
+    mark = url(org_a, "objective-achieved", account, objective_pk=objective.pk)
+    response = client.post(mark, {"achieved_on": "not a day"}, follow=True)
+    assert "was already marked achieved on 2 Oct 2026" in response.text
+    objective.refresh_from_db()
+    assert objective.achieved_on == datetime.date(2026, 10, 2)

@@ -59,11 +59,16 @@ def test_the_kam_records_a_renewal_behind_a_button(client, org_a, account):
 
 def test_readers_see_renewals_but_cannot_record_them(client, org_a, account):
     Renewal.objects.create(
-        tenant=org_a.tenant, account=account, due_on=datetime.date(2026, 9, 30), outcome="lost"
+        tenant=org_a.tenant,
+        account=account,
+        due_on=datetime.date(2026, 9, 30),
+        outcome="lost",
+        value=Decimal("1200.50"),
     )
     client.force_login(org_a.leader.user)
     tab = client.get(url(org_a, "account-financials", account)).text
     assert "Lost" in tab and "Record a renewal" not in tab
+    assert "1,200.50" in tab  # the cents a contract has, not rounded away
     data = {"due_on": "2026-10-30", "value": "1", "outcome": "renewed"}
     assert client.post(url(org_a, "renewal-create", account), data).status_code == 403
     assert Renewal.objects.count() == 1
