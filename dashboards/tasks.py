@@ -14,7 +14,8 @@ from reviews.notify import leaders
 
 @shared_task
 def send_state_reports() -> int:
-    """Beat, daily: on the first working day of the month, one report per tenant."""
+    """Beat, daily: on the first working day of the month (or a few days later, if that run
+    was missed), one report per tenant; a tenant that has this month's report skips it."""
     today = timezone.localdate()
     if not report.is_due(today):
         return 0

@@ -1,8 +1,10 @@
 """Celery tasks of the reviews app: thin, idempotent, tenant set for RLS."""
 
+import datetime
+
 from celery import shared_task
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -12,9 +14,10 @@ from kamapp.queueing import send_on_commit
 from kamapp.rls import tenant_context
 from kamapp.tasks import RETRY
 from reviews import cycle_packet, notify, packet
-from reviews.models import PerformanceReview, ReviewCycle, ReviewPacket
+from reviews.models import CyclePacket, PerformanceReview, ReviewCycle, ReviewPacket
 
 Status = PerformanceReview.Status
+CYCLES_SWEPT = datetime.timedelta(days=7)
 
 
 @shared_task(**RETRY)
@@ -74,7 +77,8 @@ def remind_overdue_reviews() -> int:
 @shared_task
 def requeue_packets() -> int:
     """Beat, every few minutes: render the packets whose Celery message was lost (a review
-    finalised or signed off a while ago with no packet since)."""
+    finalised or signed off a while ago with no packet since, a cycle complete a while ago with
+    no cycle packet)."""
     queued = 0
     stale = timezone.now() - REQUEUE_AFTER
     for tenant in Tenant.objects.all():
@@ -95,7 +99,29 @@ def requeue_packets() -> int:
                 )
                 .values_list("pk", flat=True)
             )
+            cycles = list(_complete_without_packet(tenant, stale))
         for review_id in ids:
             send_packet.delay(tenant.pk, review_id)
-        queued += len(ids)
+        for cycle_id in cycles:
+            send_cycle_packet.delay(tenant.pk, cycle_id)
+        queued += len(ids) + len(cycles)
     return queued
+
+
+def _complete_without_packet(tenant, stale):
+    """The cycles whose last review was finalised a while ago (but within `CYCLES_SWEPT`: older
+    ones are history, not a lost message) with every review finalised and no cycle packet."""
+    return (
+        ReviewCycle.objects.for_tenant(tenant)
+        .alias(last=Max("reviews__finalised_at"))
+        .filter(last__lt=stale, last__gte=timezone.now() - CYCLES_SWEPT)
+        .exclude(
+            Exists(
+                PerformanceReview.objects.filter(cycle=OuterRef("pk")).exclude(
+                    status=Status.FINALISED
+                )
+            )
+        )
+        .exclude(Exists(CyclePacket.objects.filter(cycle=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )

@@ -37,18 +37,20 @@ def pages(pdf: bytes) -> list[str]:
 def test_the_first_working_day_of_the_month(day, first):
     assert report.first_working_day(day) == first
     assert report.is_due(first)
-    assert not report.is_due(first + datetime.timedelta(days=1))
+    assert not report.is_due(first - datetime.timedelta(days=1))
+    assert report.is_due(first + datetime.timedelta(days=6))  # a missed run made up
+    assert not report.is_due(first + datetime.timedelta(days=7))
 
 
-def test_the_beat_acts_on_the_first_working_day_only(org_a, monkeypatch):
+def test_the_beat_acts_from_the_first_working_day_and_makes_up_a_missed_run(org_a, monkeypatch):
     made = []
     monkeypatch.setattr(tasks.send_state_report, "delay", lambda *args: made.append(args))
-    for day in (datetime.date(2026, 11, 1), datetime.date(2026, 11, 3)):  # Sunday, Tuesday
+    for day in (datetime.date(2026, 11, 1), datetime.date(2026, 11, 9)):  # Sunday, a week on
         monkeypatch.setattr(tasks.timezone, "localdate", lambda day=day: day)
         assert tasks.send_state_reports() == 0
-    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 11, 2))
-    assert tasks.send_state_reports() >= 1
-    assert (org_a.tenant.pk, "2026-11-02") in made
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 11, 3))
+    assert tasks.send_state_reports() >= 1  # beat was down on Monday the 2nd
+    assert (org_a.tenant.pk, "2026-11-03") in made
 
 
 def test_one_report_and_one_mail_however_often_it_runs(

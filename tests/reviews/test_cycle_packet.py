@@ -94,6 +94,31 @@ def test_a_reopened_review_makes_the_cycle_packet_again_when_finalised_again(
     assert len([m for m in mail.outbox if m.subject.startswith("Review cycle packet")]) == 2
 
 
+def test_a_cycle_packet_whose_message_was_lost_is_made_by_the_sweep_once(
+    org_a, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from reviews.tasks import requeue_packets
+
+    cycle = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q3 2026", *PERIOD)
+    (review,) = cycle.reviews.all()
+    workflow.submit_self_assessment(review, review.kam.user, "My quarter.", {})
+    workflow.finalise(review, org_a.supervisor.user, "Fine.", {})  # its on-commit never ran
+    assert requeue_packets() == 0  # not late yet
+    finalised = PerformanceReview.objects.filter(pk=review.pk)
+    finalised.update(finalised_at=timezone.now() - datetime.timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_packets() == 2  # the review's packet and the cycle's
+    assert requeue_packets() == 0
+    sent = [m for m in mail.outbox if m.subject.startswith("Review cycle packet")]
+    assert len(sent) == 1 and CyclePacket.objects.filter(cycle=cycle).count() == 1
+    # a cycle completed weeks ago is history, not a lost message: no packet mailed for it now
+    CyclePacket.objects.all().delete()
+    finalised.update(finalised_at=timezone.now() - datetime.timedelta(days=8))
+    assert requeue_packets() == 0
+
+
 def test_its_queries_do_not_grow_with_the_reviews(org_a):
     kams(org_a, 1)
     small = workflow.open_cycle(org_a.tenant, org_a.leader.user, "Q2 2026", *PERIOD)
