@@ -1,9 +1,11 @@
 """Financial periods with derived margin, totals and the trend chart."""
 
+import datetime
 from decimal import Decimal
 
 from accounts import metrics
 from accounts.models import FinancialPeriod, KeyAccount
+from kamapp.audit import record_change, snapshot
 from kamapp.charts import Series, line_chart
 
 
@@ -45,3 +47,11 @@ def table(account: KeyAccount) -> dict:
         height=260,
     )
     return {"periods": periods, "totals": totals, "chart": chart}
+
+
+def move_renewal_date(tenant, actor, account: KeyAccount, day: datetime.date) -> None:
+    """A renewal recorded as renewed: the account's next renewal is `day` (audited)."""
+    before = snapshot(account, ["renewal_date"])
+    account.renewal_date = day
+    account.save(update_fields=["renewal_date", "updated_at"])
+    record_change(tenant, actor, "account.update", account, before, ["renewal_date"])

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -67,11 +69,24 @@ class InteractionForm(AccountChildForm):
         return interaction
 
 
+def _a_year_after(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
 class RenewalForm(AccountChildForm):
     """A renewal and its outcome: a decided one has a day that has come (today if left
     empty); an undecided one has neither that day nor a new value."""
 
     author_field = "recorded_by"
+    next_renewal = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        label="Next renewal",
+        help_text="When renewed, the account's renewal date moves to this day.",
+    )
 
     class Meta:
         model = Renewal
@@ -81,9 +96,13 @@ class RenewalForm(AccountChildForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.initial.setdefault("due_on", self.account.renewal_date)
+        if self.instance.pk:  # moving the account's date is part of recording it
+            del self.fields["next_renewal"]
+        else:
+            due = self.account.renewal_date
+            self.initial.setdefault("due_on", due)
             self.initial.setdefault("value", self.account.contract_value)
+            self.initial.setdefault("next_renewal", due and _a_year_after(due))
 
     def clean_decided_on(self):
         day = self.cleaned_data["decided_on"]
@@ -99,7 +118,9 @@ class RenewalForm(AccountChildForm):
         elif not cleaned.get("decided_on") and "decided_on" not in self.errors:
             cleaned["decided_on"] = timezone.localdate()
         if outcome != Renewal.Outcome.RENEWED:
-            cleaned["new_value"] = None
+            cleaned["new_value"] = cleaned["next_renewal"] = None
+        elif (after := cleaned.get("next_renewal")) and due and after <= due:
+            self.add_error("next_renewal", "The next renewal comes after this one.")
         clash = Renewal.objects.filter(account=self.account, due_on=due).exclude(
             pk=self.instance.pk
         )

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -172,6 +173,9 @@ def renewal_create(request: TenantRequest, slug: str, keyaccount_pk: int) -> Htt
     if not form.is_valid():
         context = {**financials_context(account), "renewal_form": form}
         return render_tab(request, access, "financials", context)
-    renewal = save_audited(request, form, "renewal.create")
+    with transaction.atomic():
+        renewal = save_audited(request, form, "renewal.create")
+        if day := form.cleaned_data.get("next_renewal"):
+            financials.move_renewal_date(request.tenant, request.user, account, day)
     messages.success(request, f"{renewal} recorded: {renewal.get_outcome_display().lower()}.")
     return redirect("account-financials", slug=slug, keyaccount_pk=account.pk)

@@ -72,3 +72,27 @@ def test_readers_see_renewals_but_cannot_record_them(client, org_a, account):
     data = {"due_on": "2026-10-30", "value": "1", "outcome": "renewed"}
     assert client.post(url(org_a, "renewal-create", account), data).status_code == 403
     assert Renewal.objects.count() == 1
+
+
+def test_a_renewal_recorded_as_renewed_moves_the_accounts_renewal_date(client, org_a, account):
+    account.renewal_date = datetime.date(2026, 12, 31)
+    account.save()
+    client.force_login(org_a.kam.user)
+    tab = client.get(url(org_a, "account-financials", account)).text
+    assert 'name="next_renewal" value="2027-12-31"' in tab  # a year on, to be changed at will
+    create = url(org_a, "renewal-create", account)
+    data = {"due_on": "2026-12-31", "value": "1000", "outcome": "renewed", "new_value": "1100"}
+    early = client.post(create, {**data, "next_renewal": "2026-06-30"})
+    assert "The next renewal comes after this one." in early.text
+    assert not Renewal.objects.exists()
+    assert client.post(create, {**data, "next_renewal": "2028-06-30"}).status_code == 302
+    account.refresh_from_db()
+    assert account.renewal_date == datetime.date(2028, 6, 30)
+    event = AuditEvent.objects.get(verb="account.update")
+    assert event.changes["renewal_date"] == ["2026-12-31", "2028-06-30"]
+    lost = {**data, "due_on": "2028-06-30", "outcome": "lost", "next_renewal": "2029-06-30"}
+    assert client.post(create, lost).status_code == 302
+    account.refresh_from_db()
+    assert account.renewal_date == datetime.date(2028, 6, 30)  # only a renewal moves it
+    edit = url(org_a, "renewal-edit", account, renewal_pk=Renewal.objects.first().pk)
+    assert "next_renewal" not in client.get(edit).text
