@@ -13,19 +13,21 @@ from contextlib import contextmanager
 
 from django.db import connection, migrations, transaction
 
-CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')::bigint"
-CURRENT_USER = "NULLIF(current_setting('app.user_id', true), '')::bigint"
-BYPASS = "current_setting('app.rls_bypass', true) = 'on'"
+# Each setting read in a scalar subquery: Postgres then reads it once per statement (an
+# InitPlan) instead of once per row it filters, which took a third of a 20,000-row scan.
+CURRENT_TENANT = "(SELECT NULLIF(current_setting('app.tenant_id', true), '')::bigint)"
+CURRENT_USER = "(SELECT NULLIF(current_setting('app.user_id', true), '')::bigint)"
+BYPASS = "(SELECT current_setting('app.rls_bypass', true) = 'on')"
 POLICY = "tenant_isolation"
+RULE = f"(tenant_id = {CURRENT_TENANT} OR {BYPASS})"
 
 
 def policy_sql(table: str) -> str:
-    rule = f"(tenant_id = {CURRENT_TENANT} OR {BYPASS})"
     return (
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;'
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;'
         f'DROP POLICY IF EXISTS {POLICY} ON "{table}";'
-        f'CREATE POLICY {POLICY} ON "{table}" USING {rule} WITH CHECK {rule};'
+        f'CREATE POLICY {POLICY} ON "{table}" USING {RULE} WITH CHECK {RULE};'
     )
 
 
