@@ -43,6 +43,16 @@ class AccountStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+# The RPM matrix's diagnostics read from the stored cell (`rpm.matrix`): each finds its accounts
+# through a partial index of its own, so naming the first few by name reads only those.
+RPM_DIAGNOSES = {
+    "down": models.Q(rpm_trend="down"),
+    "still": models.Q(rpm_trend="still"),
+    "disagree": models.Q(rpm_suggested__lt=models.F("rpm_maturity"))
+    | models.Q(rpm_suggested__gt=models.F("rpm_maturity")),
+}
+
+
 class KeyAccount(TenantModel):
     name = models.CharField(max_length=200)
     industry = models.CharField(max_length=100, blank=True)
@@ -101,6 +111,23 @@ class KeyAccount(TenantModel):
             ),
             # the leadership dashboard's top risks: the accounts with the most money first
             models.Index(fields=["tenant", "-contract_value"], name="keyaccount_value"),
+            # the RPM matrix's census and its diagnostics' counts, read from this index alone
+            models.Index(
+                fields=[
+                    *("tenant", "rpm_stage", "rpm_maturity", "health_band"),
+                    *("rpm_trend", "rpm_suggested", "rpm_assessed_on"),
+                ],
+                condition=~models.Q(status="archived"),
+                name="keyaccount_rpm_cells",
+            ),
+            *(
+                models.Index(
+                    fields=["tenant", "name"],
+                    condition=found & ~models.Q(status="archived"),
+                    name=f"keyaccount_rpm_{kind}",
+                )
+                for kind, found in RPM_DIAGNOSES.items()
+            ),
         ]
 
     # Written only by the health run, beside the snapshots (`accounts.recalculation`).

@@ -5,11 +5,10 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 
 from accounts.models import (
+    RPM_DIAGNOSES,
     CustomerFeedback,
     KPIMeasurement,
     PlanRevision,
@@ -130,46 +129,6 @@ def latest(accounts, on_or_before: datetime.date | None = None) -> dict[int, Ass
     return {a.account_id: a for a in found}
 
 
-# From the cell stored beside each account (`rpm.models.PLACE`); only the accounts listed
-# (`listed` per diagnostic) read their previous assessment.
-DIAGNOSTICS = """
-WITH found AS MATERIALIZED (
-    SELECT id, name, rpm_assessed_on, rpm_stage, rpm_maturity, rpm_suggested,
-        rpm_trend = 'down' AS down, rpm_trend = 'still' AS still,
-        coalesce(rpm_suggested <> rpm_maturity, false) AS disagree,
-        rpm_assessed_on IS NULL OR rpm_assessed_on < %s AS due
-    FROM ({accounts}) accounts
-),
-counted AS (
-    SELECT count(*) FILTER (WHERE down) AS down, count(*) FILTER (WHERE still) AS still,
-        count(*) FILTER (WHERE disagree) AS disagree, count(*) FILTER (WHERE due) AS due
-    FROM found
-),
-listed AS (
-    (SELECT 'down' AS kind, * FROM found WHERE down ORDER BY name, id LIMIT %s)
-    UNION ALL
-    (SELECT 'still', * FROM found WHERE still ORDER BY name, id LIMIT %s)
-    UNION ALL
-    (SELECT 'disagree', * FROM found WHERE disagree ORDER BY name, id LIMIT %s)
-    UNION ALL
-    (SELECT 'due', * FROM found WHERE due ORDER BY name, id LIMIT %s)
-)
-SELECT kind, CASE kind WHEN 'down' THEN counted.down WHEN 'still' THEN counted.still
-        WHEN 'disagree' THEN counted.disagree ELSE counted.due END,
-    id, name, rpm_assessed_on, rpm_stage, rpm_maturity, rpm_suggested,
-    before.stage, before.maturity
-FROM listed CROSS JOIN counted LEFT JOIN LATERAL (
-    SELECT stage, maturity FROM rpm_assessment
-    WHERE tenant_id = %s AND account_id = listed.id
-    ORDER BY assessed_on DESC, id DESC
-    OFFSET 1 LIMIT 1
-) before ON true
-"""
-NO_ACCOUNTS = """SELECT NULL::bigint AS id, NULL::text AS name, NULL::date AS rpm_assessed_on,
-    NULL::int AS rpm_stage, NULL::int AS rpm_maturity, NULL::int AS rpm_suggested,
-    NULL::text AS rpm_trend WHERE false"""
-
-
 @dataclass
 class Diagnostic:
     """The first accounts (by name) a diagnostic finds, and how many it finds in all."""
@@ -182,26 +141,47 @@ class Diagnostic:
         return self.total - len(self.rows)
 
 
-def diagnostics(accounts, tenant, today: datetime.date, listed: int = 10) -> dict[str, Diagnostic]:
-    """Accounts that moved down, stood still over two cycles, were assessed against the
-    maturity their data suggested then, or are due a reassessment: one query over the
-    accounts' stored cells, the first `listed` of each by name and the count of all."""
-    columns = ["id", "name", "rpm_assessed_on", "rpm_stage", "rpm_maturity"]
-    columns += ["rpm_suggested", "rpm_trend"]
-    try:
-        subquery, params = accounts.order_by().values(*columns).query.sql_with_params()
-    except EmptyResultSet:
-        subquery, params = NO_ACCOUNTS, ()
+def diagnoses(tenant, today: datetime.date) -> dict[str, Q]:
+    """What each diagnostic finds among the accounts' stored cells: moved down at the last
+    assessment, still over two cycles, assessed against the maturity the data suggested then,
+    or due a reassessment (never placed, or not within the tenant's cadence)."""
     due_before = today - datetime.timedelta(days=cadence_days(tenant))
-    out = {kind: Diagnostic() for kind in ("down", "still", "disagree", "due")}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            DIAGNOSTICS.format(accounts=subquery),
-            [due_before, *params, *[listed] * 4, tenant.pk],
+    return RPM_DIAGNOSES | {"due": Q(rpm_assessed_on=None) | Q(rpm_assessed_on__lt=due_before)}
+
+
+def diagnostics(accounts, found: dict[str, Q], totals: Counter, listed: int = 10):
+    """The first `listed` accounts by name of each diagnostic (`diagnoses`) that the census
+    counted any for, with the cell before their latest: one query, each diagnostic read
+    through its own partial index."""
+    out = {kind: Diagnostic(total=totals[kind]) for kind in found}
+    previous = Assessment.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
+    previous = previous.order_by("-assessed_on", "-id")[1:2]
+    parts = [
+        accounts.filter(condition)
+        .order_by("name", "pk")
+        .annotate(
+            kind=Value(kind),
+            stage_before=Subquery(previous.values("stage")),
+            maturity_before=Subquery(previous.values("maturity")),
         )
-        found = cursor.fetchall()
-    for kind, total, pk, name, on, stage, maturity, suggested, stage1, maturity1 in found:
-        out[kind].total = total
+        .values_list(
+            "kind",
+            "pk",
+            "name",
+            "rpm_assessed_on",
+            "rpm_stage",
+            "rpm_maturity",
+            "rpm_suggested",
+            "stage_before",
+            "maturity_before",
+        )[:listed]
+        for kind, condition in found.items()
+        if totals[kind]
+    ]
+    if not parts:
+        return out
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for kind, pk, name, on, stage, maturity, suggested, stage1, maturity1 in rows:
         out[kind].rows.append(
             {
                 "pk": pk,
@@ -212,8 +192,8 @@ def diagnostics(accounts, tenant, today: datetime.date, listed: int = 10) -> dic
                 "last": on,
             }
         )
-    for rows in out.values():
-        rows.rows.sort(key=lambda row: (row["name"], row["pk"]))
+    for diagnostic in out.values():
+        diagnostic.rows.sort(key=lambda row: (row["name"], row["pk"]))
     return out
 
 
@@ -244,12 +224,13 @@ def split(cell: int | None) -> tuple[int, int] | None:
 
 @dataclass
 class Census:
-    """The matrix counted, not listed: accounts per cell and health band, and how many moved
-    from which cell to which since the date asked."""
+    """The matrix counted, not listed: accounts per cell and health band, how many moved
+    from which cell to which since the date asked, and how many each diagnostic finds."""
 
     cells: dict[tuple[int, int], Counter] = field(default_factory=dict)  # cell -> band -> n
     flows: dict[tuple[tuple[int, int], tuple[int, int]], int] = field(default_factory=dict)
     unplaced: int = 0
+    found: Counter = field(default_factory=Counter)  # diagnostic -> accounts it finds
 
     @property
     def placed(self) -> int:
@@ -260,22 +241,27 @@ class Census:
         return sum(self.flows.values())
 
 
-def census(accounts, since: datetime.date | None = None) -> Census:
-    """One aggregate query, whatever the number of accounts."""
+def census(accounts, found: dict[str, Q], since: datetime.date | None = None) -> Census:
+    """One aggregate query, whatever the number of accounts; without `since` it reads only
+    the columns of the `keyaccount_rpm_cells` index (an index-only scan)."""
     out = Census()
+    counts = {
+        f"found_{kind}": Count("tenant", filter=condition) for kind, condition in found.items()
+    }
     rows = (
         placed(accounts, since)
         .order_by()
         .values("cell", "before", "band")
-        .annotate(n=Count("pk"))
-        .values_list("cell", "before", "band", "n")
+        .annotate(n=Count("*"), **counts)
     )
-    for cell, before, band, n in rows:
+    for row in rows:
+        out.found.update({kind: row[f"found_{kind}"] for kind in found})
+        cell, before, n = row["cell"], row["before"], row["n"]
         now = split(cell)
         if now is None:
             out.unplaced += n
             continue
-        out.cells.setdefault(now, Counter())[band or ""] += n
+        out.cells.setdefault(now, Counter())[row["band"] or ""] += n
         if before and before != cell:
             key = (split(before), now)
             out.flows[key] = out.flows.get(key, 0) + n

@@ -61,7 +61,8 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
     form = MatrixFilterForm(request.GET, tenant=request.tenant)
     data = form.cleaned_data if form.is_valid() else {}
     accounts = _accounts(request, data)
-    census = rpm.census(accounts, data.get("since"))
+    found = rpm.diagnoses(request.tenant, timezone.localdate())
+    census = rpm.census(accounts, found, data.get("since"))
     sparse = {c for c, bands in census.cells.items() if sum(bands.values()) <= DOTS_PER_CELL}
     crowds = {
         cell: Crowd(
@@ -91,7 +92,6 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
                 rpm.split(before),
             )
         )
-    found = rpm.diagnostics(accounts, request.tenant, timezone.localdate(), LISTED)
     context = {
         "form": form,
         "chart": matrix(
@@ -108,7 +108,7 @@ def portfolio_matrix(request: TenantRequest, slug: str) -> HttpResponse:
         "unplaced": census.unplaced,
         "unplaced_url": _url(request, "rpm-cell"),
         "moved": census.moved,
-        "diagnostics": found,
+        "diagnostics": rpm.diagnostics(accounts, found, census.found, LISTED),
         "maturities": rpm.MATURITIES,
         "stages": rpm.STAGES,
         "level_names": rpm.LEVELS,

@@ -183,6 +183,12 @@ def test_roles(client, org_a):
     assert matrix.levels(org_a.tenant)[(5, 4)] == 1
 
 
+def diagnostics(accounts, tenant, listed: int = 10) -> dict[str, matrix.Diagnostic]:
+    """The matrix page's two steps: the census counts, the diagnostics name the first few."""
+    found = matrix.diagnoses(tenant, TODAY)
+    return matrix.diagnostics(accounts, found, matrix.census(accounts, found).found, listed)
+
+
 def test_diagnostics_and_the_alert_hooks(org_a):
     from accounts import recalculation
     from kamapp.rls import tenant_context
@@ -193,7 +199,7 @@ def test_diagnostics_and_the_alert_hooks(org_a):
     never = make_account(org_a, "Never placed")
     from accounts.models import KeyAccount
 
-    found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY)
+    found = diagnostics(KeyAccount.objects.all(), org_a.tenant)
     assert [row["name"] for row in found["down"].rows] == ["Slipping"]
     assert "Never placed" in [row["name"] for row in found["due"].rows]
     with tenant_context(org_a.tenant.pk):
@@ -224,12 +230,51 @@ def test_diagnostics_name_a_few_and_count_them_all(org_a):
     still = make_account(org_a, "Still")
     for days in (200, 100, 0):
         assess(org_a, still, 2, 2, days_ago=days)
-    found = matrix.diagnostics(KeyAccount.objects.all(), org_a.tenant, TODAY, listed=2)
+    found = diagnostics(KeyAccount.objects.all(), org_a.tenant, listed=2)
     assert [row["name"] for row in found["due"].rows] == ["Never 0", "Never 1"]
     assert (found["due"].total, found["due"].more) == (3, 1)
     assert [row["suggested"] for row in found["disagree"].rows] == [1]
     assert [row["name"] for row in found["still"].rows] == ["Still"]
     assert found["down"].total == 0
+
+
+def test_the_matrix_reads_its_indexes_not_every_account_row(org_a):
+    """The census is an index-only scan of `keyaccount_rpm_cells`, and each diagnostic's list
+    walks its own partial index: what keeps the leader's matrix flat at 20,000 accounts (the
+    planner is told to avoid full scans, which it would pick for a table this small)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import KeyAccount
+
+    slipping, still, doubted = (make_account(org_a, name) for name in ("S", "T", "D"))
+    assess(org_a, slipping, 3, 2, days_ago=90)
+    assess(org_a, slipping, 2, 2)
+    for days in (200, 100, 0):
+        assess(org_a, still, 2, 2, days_ago=days)
+    Assessment.objects.create(
+        tenant=org_a.tenant, account=doubted, stage=2, maturity=3, suggested_maturity=1
+    )
+    accounts = KeyAccount.objects.for_tenant(org_a.tenant).active()
+    with CaptureQueriesContext(connection) as queries:
+        found = diagnostics(accounts, org_a.tenant)
+    assert {kind: d.total for kind, d in found.items()} == {
+        "down": 1,
+        "still": 1,
+        "disagree": 1,
+        "due": 0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plans = []
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    census, listed = plans
+    assert "Index Only Scan using keyaccount_rpm_cells" in census
+    for kind in ("down", "still", "disagree"):
+        assert f"keyaccount_rpm_{kind}" in listed
 
 
 def test_the_current_cell_is_stored_beside_the_account(org_a):
