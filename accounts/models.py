@@ -93,6 +93,10 @@ class KeyAccount(TenantModel):
     rpm_trend = models.CharField(
         max_length=5, blank=True, default="", db_default="", editable=False
     )
+    # The cell before the quarter of the latest assessment (the last assessment before that
+    # quarter began): the dashboards' "moved a level this quarter" without a history probe.
+    rpm_quarter_stage = models.PositiveSmallIntegerField(null=True, editable=False)
+    rpm_quarter_maturity = models.PositiveSmallIntegerField(null=True, editable=False)
 
     objects = KeyAccountQuerySet.as_manager()
 
@@ -120,6 +124,16 @@ class KeyAccount(TenantModel):
                 condition=~models.Q(status="archived"),
                 name="keyaccount_rpm_cells",
             ),
+            # the dashboards' RPM indicators per owner, read from this index alone
+            models.Index(
+                fields=["tenant", "owner", "rpm_assessed_on"],
+                include=[
+                    *("tier", "rpm_stage", "rpm_maturity"),
+                    *("rpm_quarter_stage", "rpm_quarter_maturity"),
+                ],
+                condition=~models.Q(status="archived"),
+                name="keyaccount_owner_cells",
+            ),
             *(
                 models.Index(
                     fields=["tenant", "name"],
@@ -137,6 +151,7 @@ class KeyAccount(TenantModel):
     # Written only with an RPM assessment.
     RPM_FIELDS = frozenset(
         {"rpm_stage", "rpm_maturity", "rpm_assessed_on", "rpm_suggested", "rpm_trend"}
+        | {"rpm_quarter_stage", "rpm_quarter_maturity"}
     )
 
     def save(self, *args, **kwargs) -> None:

@@ -157,20 +157,29 @@ def health_series(
     return series
 
 
-# The current cell is stored beside the account (`rpm.models.PLACE`); only an account assessed
-# since `since` can have moved, so only those look up their cell before it.
+# The current cell and the cell before its quarter are stored beside the account
+# (`rpm.models.PLACE`): an account assessed this quarter moved from the latter, read from the
+# `keyaccount_owner_cells` index alone. Only an account whose latest assessment is dated in a
+# later quarter looks its cell before this one up.
 RPM = """
+SELECT owner_id, rpm_stage, rpm_maturity,
+    CASE WHEN rpm_assessed_on >= %(since)s THEN rpm_quarter_stage END,
+    CASE WHEN rpm_assessed_on >= %(since)s THEN rpm_quarter_maturity END,
+    count(*)
+FROM accounts_keyaccount
+WHERE tenant_id = %(tenant)s AND owner_id = ANY(%(people)s) AND NOT status = 'archived'
+    AND rpm_assessed_on < %(next)s AND (%(tier)s = '' OR tier = %(tier)s)
+GROUP BY 1, 2, 3, 4, 5
+UNION ALL
 SELECT a.owner_id, a.rpm_stage, a.rpm_maturity, b.stage, b.maturity, count(*)
-FROM accounts_keyaccount a
-LEFT JOIN LATERAL (
+FROM accounts_keyaccount a LEFT JOIN LATERAL (
     SELECT stage, maturity FROM rpm_assessment
-    WHERE a.rpm_assessed_on >= %(since)s
-        AND tenant_id = a.tenant_id AND account_id = a.id AND assessed_on < %(since)s
+    WHERE tenant_id = a.tenant_id AND account_id = a.id AND assessed_on < %(since)s
     ORDER BY assessed_on DESC, id DESC
     LIMIT 1
 ) b ON true
-WHERE a.tenant_id = %(tenant)s AND a.owner_id = ANY(%(people)s) AND a.status <> 'archived'
-  AND a.rpm_stage IS NOT NULL AND (%(tier)s = '' OR a.tier = %(tier)s)
+WHERE a.tenant_id = %(tenant)s AND a.owner_id = ANY(%(people)s) AND NOT a.status = 'archived'
+    AND a.rpm_assessed_on >= %(next)s AND (%(tier)s = '' OR a.tier = %(tier)s)
 GROUP BY 1, 2, 3, 4, 5
 """
 
@@ -193,7 +202,14 @@ def rpm(tenant, people: list[int], today: datetime.date, tier: str = "") -> dict
     (one query, grouped in SQL by owner and cell)."""
     grid = levels(tenant)
     out: dict[int, Matrix] = defaultdict(lambda: Matrix(by_level={1: 0, 2: 0, 3: 0}))
-    params = {"tenant": tenant.pk, "since": quarter_start(today), "people": people, "tier": tier}
+    since = quarter_start(today)
+    params = {
+        "tenant": tenant.pk,
+        "since": since,
+        "next": quarter_start(since + datetime.timedelta(days=92)),
+        "people": people,
+        "tier": tier,
+    }
     with connection.cursor() as cursor:
         cursor.execute(RPM, params)
         for owner, stage, maturity, stage_before, maturity_before, n in cursor.fetchall():

@@ -19,7 +19,8 @@ SET rpm_stage = h.stage, rpm_maturity = h.maturity, rpm_assessed_on = h.assessed
         WHEN h.stage < h.stage1 OR h.maturity < h.maturity1 THEN 'down'
         WHEN (h.stage, h.maturity) = (h.stage1, h.maturity1)
             AND (h.stage, h.maturity) = (h.stage2, h.maturity2) THEN 'still'
-        ELSE '' END
+        ELSE '' END,
+    rpm_quarter_stage = q.stage, rpm_quarter_maturity = q.maturity
 FROM accounts_keyaccount a LEFT JOIN LATERAL (
     SELECT stage, maturity, assessed_on, suggested_maturity,
         lead(stage) OVER w AS stage1, lead(maturity) OVER w AS maturity1,
@@ -29,7 +30,13 @@ FROM accounts_keyaccount a LEFT JOIN LATERAL (
     WINDOW w AS (ORDER BY assessed_on DESC, id DESC)
     ORDER BY assessed_on DESC, id DESC
     LIMIT 1
-) h ON true
+) h ON true LEFT JOIN LATERAL (
+    SELECT stage, maturity FROM rpm_assessment
+    WHERE tenant_id = a.tenant_id AND account_id = a.id
+        AND assessed_on < date_trunc('quarter', h.assessed_on)
+    ORDER BY assessed_on DESC, id DESC
+    LIMIT 1
+) q ON true
 WHERE k.id = a.id AND a.tenant_id = %s AND (%s::bigint[] IS NULL OR a.id = ANY(%s::bigint[]))
 """
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts.models import RiskAlert
+from accounts.models import KeyAccount, RiskAlert
 from dashboards import indicators
 from dashboards.leadership import top_risks
 from rpm.models import Assessment
@@ -53,6 +53,13 @@ def test_rpm_indicators_count_moves_since_the_quarter_began(org_a):
     assess(down, 1, 1, quarter)
     assess(old, 1, 1, quarter - datetime.timedelta(days=60))
     assess(old, 5, 4, quarter - datetime.timedelta(days=30))  # moved, but before the quarter
+    # dated in the next quarter: its cell before this one is looked up, not the stored one
+    ahead = make_account(org_a, "Ahead")
+    assess(ahead, 1, 1, quarter - datetime.timedelta(days=30))
+    assess(ahead, 3, 1, quarter + datetime.timedelta(days=10))
+    assess(ahead, 5, 4, quarter + datetime.timedelta(days=100))
     found = indicators.rpm(org_a.tenant, [org_a.kam.pk], TODAY)[org_a.kam.pk]
-    assert (found.assessed, found.up, found.down, found.top) == (3, 1, 1, 2)
-    assert found.by_level == {1: 1, 2: 0, 3: 2}
+    assert (found.assessed, found.up, found.down, found.top) == (4, 2, 1, 3)
+    assert found.by_level == {1: 1, 2: 0, 3: 3}
+    stored = KeyAccount.objects.filter(pk__in=[up.pk, ahead.pk]).order_by("name")
+    assert [(a.rpm_quarter_stage, a.rpm_quarter_maturity) for a in stored] == [(3, 1), (1, 1)]

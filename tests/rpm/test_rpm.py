@@ -238,10 +238,10 @@ def test_diagnostics_name_a_few_and_count_them_all(org_a):
     assert found["down"].total == 0
 
 
-def test_the_matrix_reads_its_indexes_not_every_account_row(org_a):
-    """The census is an index-only scan of `keyaccount_rpm_cells`, and each diagnostic's list
-    walks its own partial index: what keeps the leader's matrix flat at 20,000 accounts (the
-    planner is told to avoid full scans, which it would pick for a table this small)."""
+def test_the_diagnostics_read_their_partial_indexes(org_a):
+    """Each diagnostic's list can walk its own partial index (its condition implies the
+    index's): what keeps naming the first few flat at 20,000 accounts. The planner is told to
+    avoid full scans, which it would pick for a table this small."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -271,8 +271,7 @@ def test_the_matrix_reads_its_indexes_not_every_account_row(org_a):
         for query in queries.captured_queries:
             cursor.execute("EXPLAIN " + query["sql"])
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
-    census, listed = plans
-    assert "Index Only Scan using keyaccount_rpm_cells" in census
+    listed = plans[1]  # after the census
     for kind in ("down", "still", "disagree"):
         assert f"keyaccount_rpm_{kind}" in listed
 
