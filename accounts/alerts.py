@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import badges, health, metrics
 from accounts.models import Origin, RiskAlert
-from kamapp import db
+from kamapp import db, navigation
 from kamapp.audit import record
 
 HIGH, MEDIUM, LOW = RiskAlert.Severity.HIGH, RiskAlert.Severity.MEDIUM, RiskAlert.Severity.LOW
@@ -403,7 +403,7 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today, accounts=
         updated_at=now,
     )
     if inserted or changed or cleared:
-        badges.alerts_changed(tenant.pk)
+        navigation.changed(badges.TOPIC, tenant.pk)
     return {"opened": inserted, "updated": len(changed), "resolved": len(cleared)}
 
 
@@ -453,7 +453,7 @@ def _move(alert: RiskAlert, actor, status: str, extra: dict | None = None) -> No
     if status != RiskAlert.Status.DISMISSED:
         alert.acted_at = alert.acted_at or timezone.now()
     alert.save()
-    badges.alerts_changed(alert.tenant_id)
+    navigation.changed(badges.TOPIC, alert.tenant_id)
     record(
         alert.tenant, actor, f"alert.{status}", alert, {"status": [old, status], **(extra or {})}
     )

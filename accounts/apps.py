@@ -15,7 +15,7 @@ class AccountsConfig(AppConfig):
         search.register()
         definition.connect()
         rescoring.register(tasks.rescore_account)
-        navigation.register("open_alert_count", badges.rows, badges.cached)
+        navigation.register("open_alert_count", badges.rows, badges.TOPIC)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from accounts import demo

@@ -13,5 +13,5 @@ class KamappConfig(AppConfig):
         from kamapp.checks import check_rls  # imports models: not before the registry is ready
 
         checks.register(check_rls, checks.Tags.database)
-        navigation.register("unread_notifications", notifications.unread)
+        navigation.register("unread_notifications", notifications.unread, notifications.TOPIC)
         user_logged_in.connect(members.count_organisations, dispatch_uid="count_organisations")

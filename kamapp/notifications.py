@@ -17,9 +17,10 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kamapp import outbox
+from kamapp import navigation, outbox
 from kamapp.models import Membership, Notification, NotificationPreference, NotifyBy, Tenant
 
+TOPIC = "notifications"  # the navigation's bell (`kamapp.navigation`)
 DIGEST_MAX = 200  # a digest lists at most this many; the rest are in the app
 
 
@@ -84,6 +85,7 @@ def notify(
         for member in recipients
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    navigation.changed(TOPIC, tenant_id)
     return [row.recipient for row in rows if row.delivery == NotifyBy.MAIL]
 
 
@@ -102,7 +104,10 @@ def mark_read(membership: Membership, pk: int | None = None) -> int:
     unread = for_member(membership).filter(read_at=None)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        navigation.changed(TOPIC, membership.tenant_id)
+    return marked
 
 
 def send_digests(tenant: Tenant, day: datetime.date) -> int:

@@ -11,6 +11,7 @@ from kamapp.models import Membership, Role
 from reviews.models import CyclePacket, PerformanceReview, ReviewCycle, ReviewPacket
 
 ALL_REVIEWS = {Role.ADMIN, Role.LEADER}
+TOPIC = "reviews"  # the navigation's count of reviews waiting (`kamapp.navigation`)
 
 
 def visible_reviews(membership: Membership) -> QuerySet[PerformanceReview]:

@@ -14,7 +14,7 @@ class ReviewsConfig(AppConfig):
         sentences.register()
         search.register()
         homes.register_waiting(week.steps)
-        navigation.register("reviews_waiting", access.waiting)
+        navigation.register("reviews_waiting", access.waiting, access.TOPIC)
 
     def seed_demo(self, tenant, size: int | None = None) -> None:
         from reviews import demo

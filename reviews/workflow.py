@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accounts import surveys
 from accounts.models import Contact, CustomerFeedback, KeyAccount, SurveyRequest
+from kamapp import navigation
 from kamapp.audit import record
 from kamapp.models import Membership, Role
 from kamapp.queueing import send_on_commit
-from reviews import notify, scorecard
+from reviews import access, notify, scorecard
 from reviews.models import CriterionRating, CyclePacket, PerformanceReview, ReviewCycle
 from reviews.tasks import send_packet
 
@@ -52,6 +53,7 @@ def open_cycle(tenant, actor, name: str, period_start, period_end, **options) ->
         for kam in kams.select_related("manager")
     )
     record(tenant, actor, "review_cycle.open", cycle, {"reviews": len(reviews)})
+    navigation.changed(access.TOPIC, tenant.pk)
     for review in _for_mail(PerformanceReview.objects.filter(cycle=cycle)):
         notify.step_once(review)
     return cycle
@@ -76,6 +78,7 @@ def delete_cycle(cycle: ReviewCycle, actor) -> bool:
         return False
     record(cycle.tenant, actor, "review_cycle.delete", cycle, {"name": cycle.name})
     cycle.delete()
+    navigation.changed(access.TOPIC, cycle.tenant_id)
     return True
 
 
@@ -96,6 +99,7 @@ def _move(review: PerformanceReview, start: str, **changes) -> None:
     moved = PerformanceReview.objects.filter(pk=review.pk, status=start, **once).update(**changes)
     if not moved:
         raise WrongStep
+    navigation.changed(access.TOPIC, review.tenant_id)
     for field, value in changes.items():
         setattr(review, field, value)
 
@@ -181,6 +185,7 @@ def acknowledge(review: PerformanceReview, actor, agrees: bool, comment: str) ->
     ).update(acknowledged_at=timezone.now(), agrees=agrees, acknowledgement=comment)
     if not moved:
         raise WrongStep
+    navigation.changed(access.TOPIC, review.tenant_id)
     review.refresh_from_db(fields=["acknowledged_at", "agrees", "acknowledgement"])
     record(review.tenant, actor, "review.acknowledge", review,
            {"agrees": agrees, "comment": comment})  # fmt: skip

@@ -282,14 +282,23 @@ def test_the_digest_ranks_severity_and_leaves_snoozed_alerts_out(
     assert body.index("a_high") < body.index("a_medium") < body.index("a_low")
 
 
-def test_a_warm_alert_badge_is_one_cache_read_until_the_alerts_change(org_a, monkeypatch):
+def test_warm_navigation_counts_are_one_cache_read_until_their_rows_change(
+    org_a, account, monkeypatch, django_assert_num_queries
+):
+    from kamapp import navigation
+
     member = org_a.kam
-    count, store = badges.cached(member)
-    assert count is None
-    store(3)
-    read = Mock(wraps=badges.cache)
-    monkeypatch.setattr(badges, "cache", read)
-    assert badges.cached(member)[0] == 3
+    with django_assert_num_queries(1):  # the three counts, one scalar subquery each
+        cold = navigation.counts(member)
+    read = Mock(wraps=navigation.cache)
+    monkeypatch.setattr(navigation, "cache", read)
+    with django_assert_num_queries(0):
+        assert navigation.counts(member) == cold
     assert [name for name, *_ in read.method_calls] == ["get_many"]
-    badges.alerts_changed(org_a.tenant.pk)
-    assert badges.cached(member)[0] is None
+    RiskAlert.objects.create(
+        tenant=org_a.tenant, account=account, rule="no_contact", severity="high", owner=member
+    )
+    navigation.changed(badges.TOPIC, org_a.tenant.pk)
+    with django_assert_num_queries(1):
+        warm = navigation.counts(member)
+    assert warm == {**cold, "open_alert_count": cold["open_alert_count"] + 1}
