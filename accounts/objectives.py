@@ -29,14 +29,17 @@ def with_kpis(account: KeyAccount):
     )
 
 
-def decorate_kpi(kpi: KPI) -> KPI:
-    """Latest value, attainment and chart, from the prefetched measurements."""
+def decorate_kpi(kpi: KPI, chart: bool = True) -> KPI:
+    """Latest value, attainment and (unless a page shows none) chart, from the prefetched
+    measurements."""
     measurements = list(kpi.measurements.all())
     kpi.latest = measurements[-1] if measurements else None
     kpi.attainment = metrics.attainment(
         kpi.baseline, kpi.target, kpi.latest.value if kpi.latest else None
     )
     kpi.attainment_pct = None if kpi.attainment is None else round(kpi.attainment * 100)
+    if not chart:
+        return kpi
     kpi.chart = line_chart(
         [m.date.strftime("%b %y") for m in measurements],
         [Series(kpi.name, [float(m.value) for m in measurements])],
@@ -47,11 +50,11 @@ def decorate_kpi(kpi: KPI) -> KPI:
     return kpi
 
 
-def decorate(objectives) -> list[Objective]:
+def decorate(objectives, charts: bool = True) -> list[Objective]:
     """Each objective gets its decorated KPIs and the mean attainment of those with data."""
     out = []
     for objective in objectives:
-        objective.kpi_rows = [decorate_kpi(kpi) for kpi in objective.kpis.all()]
+        objective.kpi_rows = [decorate_kpi(kpi, charts) for kpi in objective.kpis.all()]
         known = [k.attainment for k in objective.kpi_rows if k.attainment is not None]
         objective.attainment_pct = round(100 * sum(known) / len(known)) if known else None
         out.append(objective)

@@ -11,7 +11,7 @@ from accounts.portfolio import OPEN_ACTIONS
 def overview(account: KeyAccount) -> dict:
     today = timezone.localdate()
     goals = objectives.decorate(
-        objectives.with_kpis(account).filter(status=Objective.Status.ACTIVE)
+        objectives.with_kpis(account).filter(status=Objective.Status.ACTIVE), charts=False
     )
     known = [g.attainment_pct for g in goals if g.attainment_pct is not None]
     open_actions = Action.objects.filter(account=account, status__in=OPEN_ACTIONS)
