@@ -4,8 +4,9 @@ Builds two tenants in the bench database (`kamapp_bench`), one of 200 accounts a
 20,000 (the health bench's generator: ~100 child rows an account, 30 days of snapshots, plus
 an RPM assessment each), scores both, then times the leader's main pages in each with the
 test client behind the whole middleware stack, and an empty view behind the same tenant
-middleware. Prints, per page, the median time and size at both sizes and their ratio (goal:
-within 2×), and the page's requests/second as a share of the empty view's (goal: ≥ 40 %);
+middleware (and the layout alone around nothing, every page's floor). Prints, per page, the
+median time and size at both sizes and their ratio (goal: within 2×), and the page's
+requests/second as a share of the empty view's (goal: ≥ 40 %);
 then the time from a saved KPI value to its new score with a Celery worker running. One
 machine-readable line per figure, starting with `pages-bench:` / `rescore-bench:`.
 
@@ -34,6 +35,15 @@ def empty(request, slug: str) -> HttpResponse:
     return HttpResponse("ok")
 
 
+def layout(request, slug: str) -> HttpResponse:
+    """The floor of every page: the layout (navigation, its counts, the header) around
+    nothing."""
+    from django.template import engines
+
+    page = engines["django"].from_string('{% extends "base.html" %}')
+    return HttpResponse(page.render({}, request))
+
+
 urlpatterns: list = []  # the app's routes and the empty view, filled in once Django is set up
 
 PAGES = {
@@ -46,6 +56,7 @@ PAGES = {
     "reviews": "reviews/",
     "team": "team/",
     "leadership": "leadership/",
+    "layout": "layout/",
     "empty": "empty/",
 }
 ASSESS = """
@@ -156,7 +167,13 @@ def main() -> None:
     from accounts.models import KeyAccount
     from kamapp.rls import tenant_context
 
-    urlpatterns.extend([path("o/<slug:slug>/empty/", empty), path("", include("kamapp.urls"))])
+    urlpatterns.extend(
+        [
+            path("o/<slug:slug>/empty/", empty),
+            path("o/<slug:slug>/layout/", layout),
+            path("", include("kamapp.urls")),
+        ]
+    )
     settings.ROOT_URLCONF = __name__
     settings.DEBUG = False
     call_command("migrate", verbosity=0)
