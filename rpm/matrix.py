@@ -149,10 +149,12 @@ def diagnoses(tenant, today: datetime.date) -> dict[str, Q]:
     return RPM_DIAGNOSES | {"due": Q(rpm_assessed_on=None) | Q(rpm_assessed_on__lt=due_before)}
 
 
-def diagnostics(accounts, found: dict[str, Q], totals: Counter, listed: int = 10):
+def diagnostics(
+    accounts, found: dict[str, Q], totals: Counter, listed: int = 10
+) -> dict[str, Diagnostic]:
     """The first `listed` accounts by name of each diagnostic (`diagnoses`) that the census
-    counted any for, with the cell before their latest: one query, each diagnostic read
-    through its own partial index."""
+    counted any for, with the cell before their latest: one query, reading the accounts
+    moved down, still or disagreeing through a partial index each (`RPM_DIAGNOSES`)."""
     out = {kind: Diagnostic(total=totals[kind]) for kind in found}
     previous = Assessment.objects.filter(tenant=OuterRef("tenant"), account=OuterRef("pk"))
     previous = previous.order_by("-assessed_on", "-id")[1:2]
@@ -245,6 +247,7 @@ def census(accounts, found: dict[str, Q], since: datetime.date | None = None) ->
     """One aggregate query, whatever the number of accounts; without `since` it reads only
     the columns of the `keyaccount_rpm_cells` index (an index-only scan)."""
     out = Census()
+    # count(tenant_id), a column of the index: a filtered count cannot count rows (`*`)
     counts = {
         f"found_{kind}": Count("tenant", filter=condition) for kind, condition in found.items()
     }
