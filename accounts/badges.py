@@ -17,4 +17,3 @@ def rows(membership: Membership) -> QuerySet[RiskAlert]:
         .filter(status=RiskAlert.Status.OPEN)
         .order_by()[:CAP]
     )
-
