@@ -5,8 +5,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -18,6 +16,7 @@ from accounts.querysets import (
 )
 from kamapp.fields import PlainJSONField
 from kamapp.models import Membership, SignedLink, TenantModel, User
+from kamapp.search import document_field
 
 
 class AccountChild(TenantModel):
@@ -71,6 +70,7 @@ class KeyAccount(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    search_document = document_field("name", ["industry"])  # what search finds it by
     # The latest health snapshot's verdict, written with it by the health run (one statement,
     # `recalculation.write_snapshots`): lists read and sort these instead of a subquery.
     health_score = models.PositiveSmallIntegerField(null=True, editable=False)
@@ -107,7 +107,6 @@ class KeyAccount(TenantModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status", "owner"]),
-            GinIndex(SearchVector("name", config="simple"), name="keyaccount_name_search"),
             models.Index(
                 fields=["tenant", "health_urgency", "renewal_date"],
                 condition=~models.Q(status="archived"),
@@ -288,10 +287,10 @@ class Contact(AccountChild):
         verbose_name="Left the company on",
         help_text="When they left: a key role lost is a risk until someone replaces them.",
     )
+    search_document = document_field("name", ["title", "email"])
 
     class Meta:
         ordering = ["name"]
-        indexes = [GinIndex(SearchVector("name", config="simple"), name="contact_name_search")]
 
     def __str__(self) -> str:
         return self.name
@@ -325,10 +324,10 @@ class Objective(AccountChild):
     # the day the KAM marked the goal achieved (what the KAM typed: `Origin.KAM`)
     achieved_on = models.DateField(null=True, blank=True, verbose_name="Achieved on")
     created_at = models.DateTimeField(auto_now_add=True)
+    search_document = document_field("title", ["description"])
 
     class Meta:
         ordering = ["target_date", "title"]
-        indexes = [GinIndex(SearchVector("title", config="simple"), name="objective_title_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -772,6 +771,7 @@ class RiskAlert(AccountChild):
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
     message = models.CharField(max_length=300)
     action = models.CharField(max_length=300, help_text="What clears this alert.")
+    search_document = document_field("message", ["action"])
     details = models.JSONField(default=dict, blank=True)
     owner = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -810,7 +810,6 @@ class RiskAlert(AccountChild):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="riskalert_inbox",
             ),
-            GinIndex(SearchVector("message", config="simple"), name="riskalert_message_search"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import Contact, KeyAccount, Objective, RiskAlert
@@ -15,13 +16,12 @@ from kamapp.models import Membership
 
 @dataclass(frozen=True)
 class _Rows:
-    """A kind of account row search finds: where its title and other text are, which tab
-    shows it, and what is said under its title."""
+    """A kind of account row search finds (by its model's `search_document`): its title,
+    which tab shows it, and what is said under its title."""
 
     kind: str
     model: type[models.Model]
     title: str
-    others: list[str]
     tab: str
     detail: Callable[[models.Model], str]
     account_id: str = "account_id"  # the attribute the tab's URL takes
@@ -29,19 +29,18 @@ class _Rows:
 
 ROWS = [
     _Rows(
-        "Accounts", KeyAccount, "name", ["industry"], "account-overview", lambda a: a.industry,
+        "Accounts", KeyAccount, "name", "account-overview", lambda a: a.industry,
         account_id="pk",
     ),
     _Rows(
-        "Contacts", Contact, "name", ["title", "email"], "account-stakeholders",
+        "Contacts", Contact, "name", "account-stakeholders",
         lambda c: " · ".join(filter(None, [c.title, c.account.name])),
     ),
     _Rows(
-        "Objectives", Objective, "title", ["description"], "account-objectives",
-        lambda o: o.account.name,
+        "Objectives", Objective, "title", "account-objectives", lambda o: o.account.name,
     ),
     _Rows(
-        "Alerts", RiskAlert, "message", ["action"], "account-health",
+        "Alerts", RiskAlert, "message", "account-health",
         lambda a: f"{a.account.name} · {a.get_severity_display()} · {a.get_status_display()}",
     ),
 ]  # fmt: skip
@@ -64,7 +63,7 @@ def find(membership: Membership, text: str, query: SearchQuery, limit: int) -> l
                 spec.detail(row),
                 reverse(spec.tab, args=[slug, getattr(row, spec.account_id)]),
             )
-            for row in search.ranked(rows, spec.title, spec.others, text, query, limit)
+            for row in search.ranked(rows, spec.title, F("search_document"), text, query, limit)
         ]
     return hits
 

@@ -5,8 +5,7 @@ and bounds, and names no app.
 Ranking: Postgres full-text over the row's title (weight A) and its other text (weight B),
 every word matched as a prefix so results come as one types, plus trigram word similarity of
 the title where the server has pg_trgm (typos: "acne" finds "Acme"). A row matches when its
-text matches the words, its title contains the typed text, or (with pg_trgm) a word of its
-title is close to it.
+text matches the words or (with pg_trgm) a word of its title is close to the text.
 """
 
 import functools
@@ -15,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
+    CombinedSearchVector,
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import F, FloatField, GeneratedField, QuerySet
 from django.db.models.functions import Cast
 
 from kamapp.inputs import search_text
@@ -31,6 +32,7 @@ MIN_LENGTH = 2
 MAX_LENGTH = 100  # longer is not a search term
 PER_KIND = 5  # as you type
 PER_KIND_PAGE = 20  # the results page
+CANDIDATES = 200  # rows ranked per way of matching: past this many, the first by title
 WORD = re.compile(r"\w+")
 
 
@@ -73,21 +75,41 @@ def search(membership: Membership, text: str, per_kind: int = PER_KIND) -> dict[
     return found
 
 
-def ranked(
-    rows: QuerySet, title: str, others: list[str], text: str, query: SearchQuery, limit: int
-) -> QuerySet:
-    """`rows` that match, best first, at most `limit`."""
+def document(title: str, others: list[str]) -> CombinedSearchVector:
+    """The text a row is found by: its title (weight A) and its other text (weight B).
+    Models searched keep it in a stored generated column (`document_field`): under row-level
+    security no index can serve a text match (its operators are not leakproof), so every
+    search reads each row, and reading a stored document costs a seventh of building it."""
     vector = SearchVector(title, weight="A", config="simple")
     for field in others:
         vector += SearchVector(field, weight="B", config="simple")
-    rank = SearchRank(vector, query)
-    matches = Q(search_vector=query) | Q(**{f"{title}__icontains": text})
+    return vector
+
+
+def document_field(title: str, others: list[str]) -> GeneratedField:
+    """A model's `search_document`: its `document` kept up to date by Postgres."""
+    return GeneratedField(
+        expression=document(title, others), output_field=SearchVectorField(), db_persist=True
+    )
+
+
+def ranked(
+    rows: QuerySet, title: str, searched, text: str, query: SearchQuery, limit: int
+) -> QuerySet:
+    """`rows` whose document (`searched`: the stored `search_document`, or a `document`
+    built on the fly) matches the words, or (with pg_trgm) whose title has a word close to
+    the text; best first, at most `limit`. Only the first `CANDIDATES` matches by title are
+    ranked, so a word most rows share costs no more than a rare one."""
+    rank = SearchRank(searched, query)
+    ways = [rows.annotate(found_by=searched).filter(found_by=query)]
     if trigram_available():
         rank = rank + TrigramWordSimilarity(text, title)
         # `%>` (the trigram GIN index's operator): a title with a word close to the text
-        matches |= Q(**{f"{title}__trigram_word_similar": text})
-    rows = rows.annotate(search_vector=vector, search_rank=Cast(rank, FloatField()))
-    return rows.filter(matches).order_by(F("search_rank").desc(), title)[:limit]
+        ways.append(rows.filter(**{f"{title}__trigram_word_similar": text}))
+    first, *rest = (way.order_by(title).values("pk")[:CANDIDATES] for way in ways)
+    rows = rows.filter(pk__in=first.union(*rest) if rest else first)
+    rows = rows.annotate(search_rank=Cast(rank, FloatField()))
+    return rows.order_by(F("search_rank").desc(), title)[:limit]
 
 
 @functools.cache

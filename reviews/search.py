@@ -11,7 +11,10 @@ from reviews.access import visible_reviews
 
 def find(membership: Membership, text: str, query: SearchQuery, limit: int) -> list[search.Hit]:
     reviews = visible_reviews(membership).select_related("kam__user", "cycle")
-    found = search.ranked(reviews, "kam__user__full_name", ["cycle__name"], text, query, limit)
+    title = "kam__user__full_name"
+    found = search.ranked(
+        reviews, title, search.document(title, ["cycle__name"]), text, query, limit
+    )
     return [
         search.Hit(
             "Reviews",

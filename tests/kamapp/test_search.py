@@ -85,6 +85,23 @@ def test_ranked_best_first_and_bounded(client, org_a):
     assert "subsidiary 11" in _find(client, org_a, "subsid 11", htmx=True)  # prefixes, any order
 
 
+def test_found_by_the_stored_document_as_it_is_now(org_a, monkeypatch):
+    """Each row's document is a generated column, current after any edit; only the first
+    `CANDIDATES` matches by title are ranked."""
+    contact = make_contact(make_account(org_a, "Umbrella"), "Alice Abernathy")
+    assert search.search(org_a.admin, "alice").get("Contacts")
+    contact.title = "Head of Security"
+    contact.save()
+    assert [hit.title for hit in search.search(org_a.admin, "secur head")["Contacts"]] == [
+        "Alice Abernathy"
+    ]
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    for name in ("Umbrella Beta", "Umbrella Alpha"):
+        make_account(org_a, name)
+    hits = search.search(org_a.admin, "umbrella")["Accounts"]
+    assert [hit.title for hit in hits] == ["Umbrella", "Umbrella Alpha"]
+
+
 def test_a_misspelt_name_finds_the_account_where_pg_trgm_exists(org_a):
     if not search.trigram_available():
         pytest.skip("this Postgres has no pg_trgm (the embedded PG 16 ships none)")

@@ -56,6 +56,7 @@ PAGES = {
     "reviews": "reviews/",
     "team": "team/",
     "leadership": "leadership/",
+    "search": "search/?q=Account 1",
     "layout": "layout/",
     "empty": "empty/",
 }
