@@ -61,21 +61,23 @@ def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[
         .annotate(n=Count("id"))
         .values("n")
     )
-    last_contact = (
-        Interaction.objects.filter(
-            tenant=OuterRef("tenant"), account=OuterRef("pk"), meaningful=True
-        )
-        .order_by("-date")
-        .values("date")[:1]
-    )
     return accounts.select_related("owner__user", "plan").annotate(
         overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
-        last_contact=Subquery(last_contact),
+        last_contact=_last_contact(),
     )
 
 
-def filtered(membership: Membership, data: dict, today: datetime.date) -> QuerySet[KeyAccount]:
-    """The list's accounts for cleaned filter-form data."""
+def _last_contact() -> Subquery:
+    """The date of the account's last meaningful interaction."""
+    found = Interaction.objects.filter(
+        tenant=OuterRef("tenant"), account=OuterRef("pk"), meaningful=True
+    )
+    return Subquery(found.order_by("-date").values("date")[:1])
+
+
+def filtered(membership: Membership, data: dict) -> QuerySet[KeyAccount]:
+    """The list's accounts for cleaned filter-form data, in the list's order (annotated only
+    when the order is the last contact: `rows` computes what a page shows)."""
     accounts = KeyAccount.objects.visible_to(membership)
     status = data.get("status")
     accounts = accounts.filter(status=status) if status else accounts.active()
@@ -85,7 +87,16 @@ def filtered(membership: Membership, data: dict, today: datetime.date) -> QueryS
         if value := data.get(field):
             accounts = accounts.filter(**{field: value})
     order = SORTS.get(data.get("sort") or "name", "name")
-    return annotated(accounts, today).order_by(order, "name")
+    if order.lstrip("-") == "last_contact":
+        accounts = accounts.annotate(last_contact=_last_contact())
+    return accounts.order_by(order, "name")
+
+
+def rows(accounts: QuerySet[KeyAccount], ids: list[int], today: datetime.date) -> list:
+    """The accounts of one page (`ids`, chosen by `accounts`' order alone) with what their
+    rows show, computed for those rows only."""
+    shown = annotated(KeyAccount.objects.filter(pk__in=ids), today)
+    return [decorate(account, today) for account in shown.order_by(*accounts.query.order_by)]
 
 
 def industries(membership: Membership) -> list[str]:

@@ -35,17 +35,15 @@ def _filtered(request: TenantRequest):
         request.GET, tenant=request.tenant, industries=portfolio.industries(request.membership)
     )
     data = form.cleaned_data if form.is_valid() else {}
-    return form, portfolio.filtered(request.membership, data, timezone.localdate())
+    return form, portfolio.filtered(request.membership, data)
 
 
 @require_permission("account.view")
 @require_GET
 def account_list(request: TenantRequest, slug: str) -> HttpResponse:
     form, accounts = _filtered(request)
-    page = paginate(request, accounts, per_page=25)
-    today = timezone.localdate()
-    for account in page.object_list:
-        portfolio.decorate(account, today)
+    page = paginate(request, accounts.values_list("pk", flat=True), per_page=25)
+    page.object_list = portfolio.rows(accounts, list(page.object_list), timezone.localdate())
     context = {"form": form, "page": page, "may_create": can(request.membership, "account.create")}
     template = "accounts/account_list.html"
     response = render(request, template + "#rows" if htmx_partial(request) else template, context)
@@ -57,6 +55,7 @@ def account_list(request: TenantRequest, slug: str) -> HttpResponse:
 @require_GET
 def account_export(request: TenantRequest, slug: str) -> HttpResponse:
     _, accounts = _filtered(request)
+    accounts = accounts.select_related("owner__user")
     rows = [importers.ACCOUNT_COLUMNS, *(importers.account_row(a) for a in accounts)]
     return csv_response(safe_filename(slug, "accounts", extension="csv"), rows)
 
