@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.querysets import (
@@ -97,6 +97,9 @@ class KeyAccount(TenantModel):
     # quarter began): the dashboards' "moved a level this quarter" without a history probe.
     rpm_quarter_stage = models.PositiveSmallIntegerField(null=True, editable=False)
     rpm_quarter_maturity = models.PositiveSmallIntegerField(null=True, editable=False)
+    # The last meaningful interaction's date, written with every interaction saved or deleted
+    # (`touch_last_contact`): lists show it and sort by it without reading the interactions.
+    last_contact = models.DateField(null=True, editable=False)
 
     objects = KeyAccountQuerySet.as_manager()
 
@@ -114,6 +117,12 @@ class KeyAccount(TenantModel):
             ),
             # the leadership dashboard's top risks: the accounts with the most money first
             models.Index(fields=["tenant", "-contract_value"], name="keyaccount_value"),
+            # the list sorted by last contact
+            models.Index(
+                fields=["tenant", "last_contact", "name"],
+                condition=~models.Q(status="archived"),
+                name="keyaccount_last_contact",
+            ),
             # the RPM matrix's census and its diagnostics' counts, read from this index alone
             models.Index(
                 fields=[
@@ -153,14 +162,19 @@ class KeyAccount(TenantModel):
         | {"rpm_quarter_stage", "rpm_quarter_maturity"}
     )
 
+    # Written only with an interaction.
+    CONTACT_FIELDS = frozenset({"last_contact"})
+
     def save(self, *args, **kwargs) -> None:
-        """An edit saves every column but the current health and RPM cell: a form saved while
-        the health run (or an assessment) writes must not put the previous values back."""
+        """An edit saves every column but the current health, RPM cell and last contact: a
+        form saved while the health run (or an assessment, an interaction) writes must not put
+        the previous values back."""
+        kept = self.HEALTH_FIELDS | self.RPM_FIELDS | self.CONTACT_FIELDS
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in self.HEALTH_FIELDS | self.RPM_FIELDS
+                if not f.primary_key and f.name not in kept
             ]
         super().save(*args, **kwargs)
 
@@ -457,9 +471,36 @@ class Interaction(AccountChild):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%-d %b %Y}"
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            touch_last_contact(self.tenant_id, [self.account_id])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            touch_last_contact(self.tenant_id, [self.account_id])
+        return deleted
+
     @property
     def is_qbr(self) -> bool:
         return self.kind == self.Kind.QBR
+
+
+TOUCH_LAST_CONTACT = """
+UPDATE accounts_keyaccount k
+SET last_contact = (
+    SELECT max(i.date) FROM accounts_interaction i
+    WHERE i.tenant_id = k.tenant_id AND i.account_id = k.id AND i.meaningful
+)
+WHERE k.tenant_id = %s AND (%s::bigint[] IS NULL OR k.id = ANY(%s::bigint[]))
+"""
+
+
+def touch_last_contact(tenant_id: int, account_ids: list[int] | None = None) -> None:
+    """Write the accounts' (all the tenant's when None) last meaningful contact."""
+    with connection.cursor() as cursor:
+        cursor.execute(TOUCH_LAST_CONTACT, [tenant_id, account_ids, account_ids])
 
 
 class InteractionContact(TenantModel):

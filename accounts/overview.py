@@ -4,7 +4,7 @@ when we last talked, what is overdue."""
 from django.utils import timezone
 
 from accounts import metrics, objectives
-from accounts.models import Action, HealthSnapshot, Interaction, KeyAccount, Objective
+from accounts.models import Action, HealthSnapshot, KeyAccount, Objective
 from accounts.portfolio import OPEN_ACTIONS
 
 
@@ -18,12 +18,7 @@ def overview(account: KeyAccount) -> dict:
     actions = list(open_actions.select_related("owner__user").order_by("due_date")[:8])
     for action in actions:
         action.overdue = metrics.is_overdue(action.due_date, action.status, today)
-    last = (
-        Interaction.objects.filter(account=account, meaningful=True)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
+    last = account.last_contact
     plan = account.plan
     return {
         "health": HealthSnapshot.objects.filter(account=account).first(),

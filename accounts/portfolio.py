@@ -25,7 +25,6 @@ from accounts import metrics
 from accounts.models import (
     AccountStatus,
     Action,
-    Interaction,
     KeyAccount,
     RiskAlert,
 )
@@ -49,7 +48,7 @@ SORTS = {
 
 
 def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[KeyAccount]:
-    """Add overdue action count and the date of the last meaningful interaction."""
+    """Add the overdue action count (and the plan and owner the rows show)."""
     overdue = (
         Action.objects.filter(
             tenant=OuterRef("tenant"),
@@ -62,22 +61,13 @@ def annotated(accounts: QuerySet[KeyAccount], today: datetime.date) -> QuerySet[
         .values("n")
     )
     return accounts.select_related("owner__user", "plan").annotate(
-        overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)),
-        last_contact=_last_contact(),
+        overdue_actions=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0))
     )
-
-
-def _last_contact() -> Subquery:
-    """The date of the account's last meaningful interaction."""
-    found = Interaction.objects.filter(
-        tenant=OuterRef("tenant"), account=OuterRef("pk"), meaningful=True
-    )
-    return Subquery(found.order_by("-date").values("date")[:1])
 
 
 def filtered(membership: Membership, data: dict) -> QuerySet[KeyAccount]:
-    """The list's accounts for cleaned filter-form data, in the list's order (annotated only
-    when the order is the last contact: `rows` computes what a page shows)."""
+    """The list's accounts for cleaned filter-form data, in the list's order (`rows`
+    computes what a page shows)."""
     accounts = KeyAccount.objects.visible_to(membership)
     status = data.get("status")
     accounts = accounts.filter(status=status) if status else accounts.active()
@@ -87,8 +77,6 @@ def filtered(membership: Membership, data: dict) -> QuerySet[KeyAccount]:
         if value := data.get(field):
             accounts = accounts.filter(**{field: value})
     order = SORTS.get(data.get("sort") or "name", "name")
-    if order.lstrip("-") == "last_contact":
-        accounts = accounts.annotate(last_contact=_last_contact())
     return accounts.order_by(order, "name")
 
 

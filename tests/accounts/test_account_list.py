@@ -98,6 +98,40 @@ def test_list_shows_overdue_and_last_contact(client, org_a):
     assert "12 days ago" in page and 'badge-danger">1<' in page
 
 
+def test_the_last_contact_follows_each_interaction_and_sorts_the_list(client, org_a):
+    today = timezone.localdate()
+    recent, quiet, never = (make_account(org_a, name) for name in ("Recent", "Quiet", "Never"))
+
+    def log(account, days_ago: int, meaningful: bool = True) -> Interaction:
+        return Interaction.objects.create(
+            tenant=org_a.tenant,
+            account=account,
+            summary="Met",
+            meaningful=meaningful,
+            date=today - datetime.timedelta(days=days_ago),
+        )
+
+    log(quiet, 40)
+    latest = log(recent, 2)
+    log(recent, 45)
+    log(recent, 1, meaningful=False)  # routine contact does not count
+    recent.refresh_from_db()
+    assert recent.last_contact == today - datetime.timedelta(days=2)
+    client.force_login(org_a.admin.user)
+    page = client.get(url(org_a), {"sort": "-contact"}).text
+    assert page.index("Recent") < page.index("Quiet")
+    latest.date = today - datetime.timedelta(days=50)  # moved back: quiet is now the latest
+    latest.save()
+    page = client.get(url(org_a), {"sort": "-contact"}).text
+    assert page.index("Quiet") < page.index("Recent") and "45 days ago" in page
+    latest.delete()
+    Interaction.objects.filter(account=recent).get(meaningful=True).delete()
+    recent.refresh_from_db()
+    assert recent.last_contact is None
+    page = client.get(url(org_a), {"sort": "contact"}).text
+    assert page.index("Quiet") < page.index("Recent") and never.name in page
+
+
 @pytest.mark.parametrize("name", ["account-list", "dashboard", "account-export"])
 def test_query_count_does_not_grow_with_accounts(
     client, org_a, name, django_assert_max_num_queries

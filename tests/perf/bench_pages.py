@@ -75,6 +75,7 @@ def build(sizes: dict[str, int]):
     from django.db import connection
 
     from accounts import recalculation
+    from accounts.models import touch_last_contact
     from kamapp.models import Membership, Tenant, User
     from kamapp.rls import tenant_context
     from rpm.models import place
@@ -94,6 +95,7 @@ def build(sizes: dict[str, int]):
             cursor.execute(ASSESS, {"tenant": tenant.pk})
             cursor.execute("SELECT set_config('app.rls_bypass', 'on', false)")
             place(tenant.pk)  # the current cells, as saving each assessment would have
+            touch_last_contact(tenant.pk)  # and the last contacts, as each interaction
             # statistics before the run: the rollup query planned blind takes minutes
             cursor.execute("ANALYZE")
         with tenant_context(tenant.pk):
