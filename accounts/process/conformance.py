@@ -106,7 +106,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     """The facts of every data check for `accounts`: nine queries for any number of them."""
     facts = {
         pk: Facts(tier=tier, plan_review_due=due)
-        for pk, tier, due in accounts.values_list("pk", "tier", "plan__next_review_due")
+        for pk, tier, due in accounts.order_by().values_list("pk", "tier", "plan__next_review_due")
     }
     ids = list(facts)
     for row in (
@@ -153,6 +153,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         KPI.objects.for_tenant(tenant)
         .filter(objective__account_id__any=ids, objective__status=Objective.Status.ACTIVE)
         .annotate(last=Subquery(latest.values("date")[:1]))
+        .order_by()
         .values_list("objective__account_id", "cadence_days", "last")
     ):
         facts[pk].kpis += 1
