@@ -397,7 +397,7 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today, accounts=
         changed, ["status", "severity", "message", "details", "updated_at"]
     )
     cleared = [a["pk"] for key, a in live.items() if key not in seen]
-    RiskAlert.objects.filter(pk__any=cleared).update(
+    RiskAlert.objects.filter(pk__in=cleared).update(
         status=RiskAlert.Status.RESOLVED,
         resolved_at=now,
         cleared=True,
