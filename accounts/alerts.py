@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import badges, health, metrics
@@ -348,7 +348,9 @@ def evaluate(tenant, inputs: dict, verdicts: dict, model: dict, today, accounts=
         )
     )
     if accounts is not None:
-        found = found.filter(account_id__in=accounts)
+        # a batch's ids travel as one array parameter, not one parameter each
+        lookup = "account_id__in" if isinstance(accounts, QuerySet) else "account_id__any"
+        found = found.filter(**{lookup: accounts})
     for account, rule, *rest in found.values_list("account_id", "rule", *fields):
         alert = dict(zip(fields, rest, strict=True))
         if alert["status"] == RiskAlert.Status.DISMISSED:

@@ -466,7 +466,15 @@ class Interaction(AccountChild):
 
     class Meta:
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["tenant", "account", "date"])]
+        indexes = [
+            models.Index(fields=["tenant", "account", "date"]),
+            # the process's "QBR this quarter" check finds the few QBRs among every meeting
+            models.Index(
+                fields=["tenant", "account", "date"],
+                condition=models.Q(kind="qbr"),
+                name="interaction_qbr",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.date:%-d %b %Y}"

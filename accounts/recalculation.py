@@ -6,6 +6,7 @@ import datetime
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from django.apps import apps
 from django.db import connection
@@ -116,17 +117,25 @@ def recalculate(
     report("gathering", 0, total)
     done = 0
     for batch in batches:
-        inputs = health.gather(tenant, account_ids=batch, today=today)
-        report("scoring", done, total)
-        verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
-        process = conformance.percents(tenant, active.filter(pk__any=batch), today)
-        write_snapshots(tenant, inputs, verdicts, process=process)
-        alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
-        done += len(inputs)
+        done += _run_batch(tenant, batch, model, today, partial(report, "scoring", done, total))
     report("alerts", done, done)
     if account_ids is None:  # one account's rescoring leaves the day's rollup to the hour
         rollups.write(tenant, [today])
     return done
+
+
+def _run_batch(tenant, batch: list[int], model: dict, today, gathered: Callable[[], None]) -> int:
+    """Score, write and alert one batch (calling `gathered` once its inputs are in); returns
+    its number of accounts. A function of its own so that the batch's inputs are freed before
+    the next batch is gathered: peak memory is one batch's, whatever the number of accounts."""
+    inputs = health.gather(tenant, account_ids=batch, today=today)
+    gathered()
+    verdicts = {pk: health.score(item, model, today) for pk, item in inputs.items()}
+    active = KeyAccount.objects.for_tenant(tenant).active()
+    process = conformance.percents(tenant, active.filter(pk__any=batch), today)
+    write_snapshots(tenant, inputs, verdicts, process=process)
+    alerts.evaluate(tenant, inputs, verdicts, model, today, accounts=batch)
+    return len(inputs)
 
 
 def _batches(ids) -> Iterator[list[int]]:

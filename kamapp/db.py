@@ -8,14 +8,17 @@ from django.db.models import Model, QuerySet
 from psycopg import sql
 
 # For a batch job's big aggregate queries: let Postgres spread them over parallel workers
-# (the defaults keep parallelism for much larger tables than one tenant's), and let commits
-# return before the WAL reaches disk: a lost run after a crash is redone by the next one.
+# (the defaults keep parallelism for much larger tables than one tenant's), give their sorts,
+# hashes and JSON documents room in memory (at the default 4MB a batch's snapshot document
+# went through a temporary file), and let commits return before the WAL reaches disk: a lost
+# run after a crash is redone by the next one.
 BATCH_SETTINGS = {
     "parallel_setup_cost": 100,
     "parallel_tuple_cost": 0.01,
     "min_parallel_table_scan_size": 0,
     "min_parallel_index_scan_size": 0,
     "synchronous_commit": "off",
+    "work_mem": "32MB",
 }
 
 

@@ -26,6 +26,7 @@ from accounts.models import (
     ProcessItem,
 )
 from accounts.process.definition import items_for
+from kamapp import db
 
 Rule = ProcessItem.Rule
 BUYERS = {Contact.BuyingRole.ECONOMIC_BUYER, Contact.BuyingRole.DECISION_MAKER}
@@ -106,18 +107,20 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
     """The facts of every data check for `accounts`: nine queries for any number of them."""
     facts = {
         pk: Facts(tier=tier, plan_review_due=due)
-        for pk, tier, due in accounts.values_list("pk", "tier", "plan__next_review_due")
+        for pk, tier, due in db.rows(
+            accounts.order_by().values_list("pk", "tier", "plan__next_review_due")
+        )
     }
     ids = list(facts)
-    for row in (
+    for pk, goals, with_kpis in db.rows(
         Objective.objects.for_tenant(tenant)
         .filter(account_id__any=ids, status=Objective.Status.ACTIVE)
         .values("account_id")
         .annotate(n=Count("id", distinct=True), with_kpis=Count("kpis__objective", distinct=True))
+        .values_list("account_id", "n", "with_kpis")
     ):
-        facts[row["account_id"]].goals = row["n"]
-        facts[row["account_id"]].goals_with_kpis = row["with_kpis"]
-    for pk, role in (
+        facts[pk].goals, facts[pk].goals_with_kpis = goals, with_kpis
+    for pk, role in db.rows(
         InteractionContact.objects.for_tenant(tenant)
         .filter(
             interaction__account_id__any=ids,
@@ -129,7 +132,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         .distinct()
     ):
         facts[pk].buyers_met.add(role)
-    for row in (
+    for pk, actions, unowned in db.rows(
         Action.objects.for_tenant(tenant)
         .filter(account_id__any=ids)
         .exclude(status=Action.Status.CANCELLED)
@@ -138,9 +141,9 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
             n=Count("id"),
             unowned=Count("id", filter=Q(status__in=OPEN) & (Q(owner=None) | Q(due_date=None))),
         )
+        .values_list("account_id", "n", "unowned")
     ):
-        facts[row["account_id"]].actions = row["n"]
-        facts[row["account_id"]].actions_unowned = row["unowned"]
+        facts[pk].actions, facts[pk].actions_unowned = actions, unowned
     # one probe of the (tenant, kpi, -date) index per KPI, not every measurement
     latest = (
         KPIMeasurement.objects.filter(
@@ -149,15 +152,16 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         .order_by("-date")
         .values("date")
     )
-    for pk, cadence, last in (
+    for pk, cadence, last in db.rows(
         KPI.objects.for_tenant(tenant)
         .filter(objective__account_id__any=ids, objective__status=Objective.Status.ACTIVE)
         .annotate(last=Subquery(latest.values("date")[:1]))
+        .order_by()
         .values_list("objective__account_id", "cadence_days", "last")
     ):
         facts[pk].kpis += 1
         facts[pk].kpis_due += last is None or (today - last).days > cadence
-    for pk, last in (
+    for pk, last in db.rows(
         Interaction.objects.for_tenant(tenant)
         .filter(
             account_id__any=ids,
@@ -169,7 +173,7 @@ def gather(tenant, accounts: QuerySet[KeyAccount], today: datetime.date) -> dict
         .values_list("account_id", "last")
     ):
         facts[pk].qbr = last
-    for pk, last in (
+    for pk, last in db.rows(
         CustomerFeedback.objects.for_tenant(tenant)
         .filter(
             account_id__any=ids,

@@ -20,7 +20,7 @@ BACKFILL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0020_keyaccount_rpm_matrix_indexes"),
+        ("accounts", "0022_keyaccount_rpm_matrix_indexes"),
         ("rpm", "0002_account_cells"),
     ]
 

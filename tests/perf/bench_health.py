@@ -14,9 +14,11 @@ queries per tenant; the last line is machine-readable.
 
 import argparse
 import datetime
+import importlib
 import os
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -225,6 +227,41 @@ LEFT JOIN assessments ON assessments.account_id = a.id
 """
 
 
+# The steps of the hourly run, timed by wrapping the functions it calls: (module, function).
+PHASES = {
+    "gather": ("accounts.health", "gather"),
+    "score": ("accounts.health", "score"),
+    "process": ("accounts.process.conformance", "percents"),
+    "write": ("accounts.recalculation", "write_snapshots"),
+    "alerts": ("accounts.alerts", "evaluate"),
+    "rollup": ("accounts.rollups", "write"),
+}
+
+
+@contextmanager
+def timed_phases(seconds: dict[str, float]):
+    """Add each phase's time to `seconds` while the block runs."""
+    wrapped = []
+    for phase, (module_name, name) in PHASES.items():
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+
+        def timed(*args, _original=original, _phase=phase, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                seconds[_phase] = seconds.get(_phase, 0.0) + time.perf_counter() - started
+
+        wrapped.append((module, name, original))
+        setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        for module, name, original in wrapped:
+            setattr(module, name, original)
+
+
 def raw_facts(tenant, today: datetime.date) -> int:
     """Run `RAW_FACTS` for one tenant and fetch every row; returns the number of accounts."""
     from django.db import connection
@@ -400,7 +437,7 @@ def main() -> None:
     tenants = build(args.accounts, args.tenants)
     print(f"generated in {time.perf_counter() - started:.1f} s")
 
-    def run_all() -> tuple[int, float, list[int]]:
+    def run_all(phases: dict[str, float] | None = None) -> tuple[int, float, list[int]]:
         scored, seconds, queries = 0, 0.0, []
         for tenant in tenants:
             executed = []  # counted, not logged: the debug log would copy each statement
@@ -409,7 +446,8 @@ def main() -> None:
                 executed.append(sql)
                 return execute(sql, params, many, context)
 
-            with connection.execute_wrapper(count):
+            timing = nullcontext() if phases is None else timed_phases(phases)
+            with connection.execute_wrapper(count), timing:
                 started = time.perf_counter()
                 with tenant_context(tenant.pk):
                     scored += recalculation.recalculate(tenant)
@@ -422,9 +460,13 @@ def main() -> None:
         f"first run (opens every alert): {scored} accounts in {seconds:.2f} s, "
         f"{scored / seconds:.0f} accounts/s"
     )
-    scored, seconds, queries = run_all()
+    phases = {}
+    scored, seconds, queries = run_all(phases)
     set_based = scored / seconds
     print(f"hourly run (set-based): {scored} accounts in {seconds:.2f} s")
+    other = seconds - sum(phases.values())
+    steps = [f"{phase} {phases[phase]:.2f} s" for phase in PHASES if phase in phases]
+    print("  " + ", ".join(steps) + f", other {other:.2f} s")
 
     tenant, today = tenants[0], datetime.date.today()
     with tenant_context(tenant.pk):

@@ -18,7 +18,7 @@ BACKFILL = """
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0021_search_documents"),
+        ("accounts", "0023_search_documents"),
         ("kamapp", "0007_rls_settings_once_per_statement"),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0020_keyaccount_rpm_matrix_indexes"),
+        ("accounts", "0022_keyaccount_rpm_matrix_indexes"),
     ]
 
     operations = [

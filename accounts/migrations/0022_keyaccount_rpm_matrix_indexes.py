@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0019_action_open_due"),
+        ("accounts", "0021_interaction_qbr_index"),
         ("kamapp", "0007_rls_settings_once_per_statement"),
     ]
 
