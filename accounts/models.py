@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -117,6 +118,8 @@ class KeyAccount(TenantModel):
             ),
             # the leadership dashboard's top risks: the accounts with the most money first
             models.Index(fields=["tenant", "-contract_value"], name="keyaccount_value"),
+            # search (`accounts.search`): a text match reads it under RLS (`kamapp.devservices`)
+            GinIndex(fields=["search_document"], name="keyaccount_search"),
             # the list sorted by last contact
             models.Index(
                 fields=["tenant", "last_contact", "name"],
@@ -305,6 +308,7 @@ class Contact(AccountChild):
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(fields=["search_document"], name="contact_search")]
 
     def __str__(self) -> str:
         return self.name
@@ -342,6 +346,7 @@ class Objective(AccountChild):
 
     class Meta:
         ordering = ["target_date", "title"]
+        indexes = [GinIndex(fields=["search_document"], name="objective_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -859,6 +864,7 @@ class RiskAlert(AccountChild):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="riskalert_inbox",
             ),
+            GinIndex(fields=["search_document"], name="riskalert_search"),
         ]
 
     def __str__(self) -> str:

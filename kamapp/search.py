@@ -77,9 +77,10 @@ def search(membership: Membership, text: str, per_kind: int = PER_KIND) -> dict[
 
 def document(title: str, others: list[str]) -> CombinedSearchVector:
     """The text a row is found by: its title (weight A) and its other text (weight B).
-    Models searched keep it in a stored generated column (`document_field`): under row-level
-    security no index can serve a text match (its operators are not leakproof), so every
-    search reads each row, and reading a stored document costs a seventh of building it."""
+    Models searched keep it in a stored generated column (`document_field`) with a GIN index.
+    Row-level security lets an index serve only leakproof operators: the embedded server and
+    docker-compose's mark the text match so (`kamapp.devservices.LEAKPROOF_MATCH`); a server
+    that does not still finds the same rows, reading each stored document."""
     vector = SearchVector(title, weight="A", config="simple")
     for field in others:
         vector += SearchVector(field, weight="B", config="simple")

@@ -1,6 +1,7 @@
 """Search: only what the member may see, ranked, a fixed number of queries, hostile input."""
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import RiskAlert
@@ -100,6 +101,26 @@ def test_found_by_the_stored_document_as_it_is_now(org_a, monkeypatch):
         make_account(org_a, name)
     hits = search.search(org_a.admin, "umbrella")["Accounts"]
     assert [hit.title for hit in hits] == ["Umbrella", "Umbrella Alpha"]
+
+
+def test_a_word_is_found_through_the_documents_index_under_rls(org_a):
+    """With the text match leakproof (as `make run`, the tests and docker-compose set the
+    server up), row-level security lets the GIN index serve it: no row is read to match."""
+    from django.db import connection
+
+    from accounts.models import Contact
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT proleakproof FROM pg_proc WHERE proname = 'ts_match_vq'")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this server's text match is not leakproof (it needs a superuser)")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        query = search.SearchQuery("'initech':*", search_type="raw", config="simple")
+        rows = Contact.objects.annotate(found_by=F("search_document")).filter(found_by=query)
+        sql, params = rows.values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on contact_search" in plan
 
 
 def test_a_misspelt_name_finds_the_account_where_pg_trgm_exists(org_a):
