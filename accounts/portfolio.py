@@ -83,8 +83,8 @@ def filtered(membership: Membership, data: dict) -> QuerySet[KeyAccount]:
 def rows(accounts: QuerySet[KeyAccount], ids: list[int], today: datetime.date) -> list:
     """The accounts of one page (`ids`, chosen by `accounts`' order alone) with what their
     rows show, computed for those rows only."""
-    shown = annotated(KeyAccount.objects.filter(pk__in=ids), today)
-    return [decorate(account, today) for account in shown.order_by(*accounts.query.order_by)]
+    shown = annotated(accounts.filter(pk__in=ids), today)  # still the member's, in order
+    return [decorate(account, today) for account in shown]
 
 
 def industries(membership: Membership) -> list[str]:

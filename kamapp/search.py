@@ -95,17 +95,18 @@ def document_field(title: str, others: list[str]) -> GeneratedField:
 
 
 def ranked(
-    rows: QuerySet, title: str, searched, text: str, query: SearchQuery, limit: int
+    rows: QuerySet, title: str, searched: F | CombinedSearchVector, text: str, query: SearchQuery, limit: int
 ) -> QuerySet:
     """`rows` whose document (`searched`: the stored `search_document`, or a `document`
     built on the fly) matches the words, or (with pg_trgm) whose title has a word close to
     the text; best first, at most `limit`. Only the first `CANDIDATES` matches by title are
-    ranked, so a word most rows share costs no more than a rare one."""
+    ranked: a word most rows share costs a sort of their titles, not a rank of each."""
     rank = SearchRank(searched, query)
     ways = [rows.annotate(found_by=searched).filter(found_by=query)]
     if trigram_available():
         rank = rank + TrigramWordSimilarity(text, title)
-        # `%>` (the trigram GIN index's operator): a title with a word close to the text
+        # `%>`: a title with a word close to the text (not leakproof: under RLS it reads
+        # every title)
         ways.append(rows.filter(**{f"{title}__trigram_word_similar": text}))
     first, *rest = (way.order_by(title).values("pk")[:CANDIDATES] for way in ways)
     rows = rows.filter(pk__in=first.union(*rest) if rest else first)
