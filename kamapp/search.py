@@ -95,7 +95,12 @@ def document_field(title: str, others: list[str]) -> GeneratedField:
 
 
 def ranked(
-    rows: QuerySet, title: str, searched: F | CombinedSearchVector, text: str, query: SearchQuery, limit: int
+    rows: QuerySet,
+    title: str,
+    searched: F | CombinedSearchVector,
+    text: str,
+    query: SearchQuery,
+    limit: int,
 ) -> QuerySet:
     """`rows` whose document (`searched`: the stored `search_document`, or a `document`
     built on the fly) matches the words, or (with pg_trgm) whose title has a word close to
